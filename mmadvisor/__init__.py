@@ -1,0 +1,15 @@
+"""mmadvisor: advisor networks (MFRW, MES) for MMPretrain.
+
+Importing this package registers every component in MMPretrain's
+registries, so configs load it with::
+
+    custom_imports = dict(imports=['mmadvisor'], allow_failed_imports=False)
+"""
+from .utils.checkpoint import register_safe_globals
+from .version import __version__
+
+register_safe_globals()
+
+from . import datasets, engine, models  # noqa: E402,F401
+
+__all__ = ['__version__']
