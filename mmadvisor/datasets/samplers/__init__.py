@@ -1,4 +1,5 @@
 # Copyright (c) mmadvisor contributors.
 # Each registered class is imported here, which registers it.
+from .meta_sampler import MetaSampler
 
-__all__ = []
+__all__ = ['MetaSampler']

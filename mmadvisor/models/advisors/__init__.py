@@ -1,4 +1,5 @@
 # Copyright (c) mmadvisor contributors.
 # Each registered class is imported here, which registers it.
+from .advisor import Advisor
 
-__all__ = []
+__all__ = ['Advisor']

@@ -1,0 +1,540 @@
+"""The bilevel advisor step, thesis sections 2.4.4 and 3.4.4."""
+import contextlib
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.distributed as torch_dist
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.dist import get_world_size, is_distributed
+from mmengine.logging import MessageHub
+from mmengine.optim import OptimWrapper
+from mmpretrain.registry import OPTIM_WRAPPERS
+from torch.func import functional_call
+from torch.optim import Optimizer
+from torch.utils.data import DataLoader
+
+from .virtual_step import flatten, sgd_hparams, unflatten, virtual_sgd_step
+
+AMP_DTYPES = {'bfloat16': torch.bfloat16, 'float16': torch.float16}
+
+
+@OPTIM_WRAPPERS.register_module()
+class MetaOptimWrapper(OptimWrapper):
+    r"""Trains a classifier and its advisor jointly, one bilevel step a batch.
+
+    Each training iteration runs the four phases of section 3.4.4 in
+    :meth:`meta_step`, which reads top to bottom as the thesis:
+
+    1. **loss pre-calculation**: :math:`\mathcal{L}^{pre}` of the training
+       batch from the un-masked feature, without gradient;
+    2. **virtual train**: a differentiable SGD step of backbone + classifier
+       (eq. 2.3) on the advised loss,
+       :math:`\hat{w}(\theta) = w - \alpha \nabla_w \mathcal{L}^{train}(w,
+       \Psi(f, \mathcal{L}^{pre}; \theta))`; the advisor is not updated;
+    3. **meta train**: the cross-entropy of the virtual classifier
+       :math:`\Phi(\cdot; \hat{w}(\theta))` on a clean, balanced meta batch
+       (un-masked features) is differentiated with respect to the advisor
+       only, and ``meta_optimizer`` (Adam, lr 1e-4) takes a step (eq. 2.4);
+    4. **actual train**: the real step of backbone + classifier with the
+       updated advisor's advice (eq. 2.5).
+
+    Work the phases share is done once: phases 1, 2 and 4 all start from the
+    backbone features of the same parameters ``w`` on the same batch, so one
+    forward pass serves the three (its graph is kept for phase 4). This is
+    the thesis' algorithm exactly, with one batch-norm statistics update per
+    iteration instead of one per phase. The meta forward of phase 3 runs on
+    copies of the buffers, so the meta set never enters the running
+    statistics.
+
+    Distributed training (:class:`MetaDistributedDataParallel`, any number
+    of processes) synchronises, at each step:
+
+    - buffers: broadcast from rank 0 before the step (batch-norm statistics
+      stay identical on all ranks);
+    - phase 2: the virtual gradient is averaged over ranks with a
+      differentiable all-reduce (``sync_virtual_step=True``), so every rank
+      builds the same virtual model, the one a single process would build
+      from the whole global batch;
+    - phase 3: each rank draws its own slice of the meta batch
+      (:class:`MetaSampler`); the advisor's meta-gradients are averaged;
+    - phase 4: the classifier gradients are averaged, as DDP would.
+
+    With ``sync_virtual_step=False`` each rank takes the virtual step on its
+    local batch only (no all-reduce of a parameter-sized vector with a graph
+    in phase 2), which is cheaper but no longer equal to the single-process
+    step on the global batch.
+
+    Args:
+        optimizer (Optimizer): Optimizer of the classifier (everything but
+            the advisor). Built by :class:`MetaOptimWrapperConstructor`.
+        meta_optimizer (Optimizer): Optimizer of the advisor.
+        meta_dataloader (dict | DataLoader): The clean, balanced meta set.
+            A config is built with ``Runner.build_dataloader`` on first use;
+            its sampler must be a :class:`MetaSampler` (the default).
+        mirror_optimizer (bool): Take the virtual step with the real SGD's
+            momentum and weight decay instead of plain gradient descent.
+            Defaults to False (eq. 2.3).
+        advisor_interval (int): Run phases 2-3 (meta-update the advisor)
+            every ``advisor_interval`` iterations; in the others, phase 4
+            uses the current advisor. Defaults to 1 (the thesis).
+        virtual_params (Sequence[str], optional): Name prefixes of the
+            parameters the virtual step updates (e.g. ``['backbone.layer4',
+            'head.fc']``); the rest are held at ``w`` in the virtual model,
+            which shortens the second-order backward (FaMUS-style layer
+            selection). ``None`` means every trainable parameter (the
+            thesis). Defaults to None.
+        sync_virtual_step (bool): See above. Defaults to True.
+        amp (bool | str): Mixed precision for the forward passes:
+            ``False``, ``True`` (bfloat16 on CPU and on GPUs that support it,
+            float16 otherwise), ``'bfloat16'`` or ``'float16'``. float16
+            uses dynamic loss scaling for the virtual, meta and actual
+            gradients. Defaults to False.
+        loss_scale (float): Initial scale for float16. Defaults to 2**16.
+        **kwargs: ``clip_grad`` of :class:`OptimWrapper`.
+    """
+
+    def __init__(self,
+                 optimizer: Optimizer,
+                 meta_optimizer: Optimizer,
+                 meta_dataloader: Union[dict, DataLoader],
+                 mirror_optimizer: bool = False,
+                 advisor_interval: int = 1,
+                 virtual_params: Optional[Sequence[str]] = None,
+                 sync_virtual_step: bool = True,
+                 amp: Union[bool, str] = False,
+                 loss_scale: float = 2.0**16,
+                 accumulative_counts: int = 1,
+                 **kwargs) -> None:
+        if not isinstance(meta_optimizer, Optimizer):
+            raise TypeError(
+                'MetaOptimWrapper needs a built meta_optimizer over the '
+                f'advisor parameters, got {type(meta_optimizer).__name__}: '
+                "add constructor='MetaOptimWrapperConstructor' to the "
+                'optim_wrapper config.')
+        if accumulative_counts != 1:
+            raise ValueError(
+                f'accumulative_counts={accumulative_counts}: gradient '
+                'accumulation is not defined for the bilevel step (each '
+                'virtual step needs the full batch gradient); use 1 and a '
+                'larger batch.')
+        if not isinstance(advisor_interval, int) or advisor_interval < 1:
+            raise ValueError(f'advisor_interval={advisor_interval} must be a '
+                             'positive integer (1 = every iteration).')
+        if meta_dataloader is None:
+            raise ValueError(
+                'MetaOptimWrapper needs meta_dataloader: the clean, balanced '
+                'meta set (e.g. 10 images per class, see MetaSplit).')
+        super().__init__(optimizer=optimizer, **kwargs)
+        self.meta_optimizer = meta_optimizer
+        self._meta_dataloader_cfg = meta_dataloader
+        self._meta_dataloader: Optional[DataLoader] = \
+            meta_dataloader if isinstance(meta_dataloader, DataLoader) \
+            else None
+        self.mirror_optimizer = mirror_optimizer
+        self.advisor_interval = advisor_interval
+        self.virtual_params = tuple(virtual_params) \
+            if virtual_params is not None else None
+        self.sync_virtual_step = sync_virtual_step
+        self.amp_dtype = self._parse_amp(amp)
+        self.scaler = torch.amp.GradScaler(init_scale=loss_scale) \
+            if self.amp_dtype is torch.float16 else None
+        self.num_steps = 0
+        self.meta_consumed = 0
+        self.record_advice = False
+        self.latest_advice: Optional[Dict[str, torch.Tensor]] = None
+        self._meta_iter = None
+        self._meta_set_checked = False
+        self._in_meta_step = False
+
+    # ------------------------------------------------------------------
+    # The bilevel step
+    # ------------------------------------------------------------------
+    def meta_step(self, model: nn.Module, data: dict) -> Dict[str, float]:
+        """One training iteration of classifier and advisor (section 3.4.4).
+
+        Args:
+            model (nn.Module): An image classifier with an advisor head
+                (:class:`AdvisorClassifier` + :class:`AdvisorHead`), not
+                wrapped.
+            data (dict): A training batch from the dataloader.
+
+        Returns:
+            dict: Values to log.
+        """
+        head = model.head
+        self._in_meta_step = True
+        try:
+            self._sync_buffers(model)
+            inputs, labels, samples = self._unpack(model, data, True)
+            with self._autocast(inputs):
+                feats = head.pre_logits(model.extract_feat(inputs))
+            self._check_features(head, feats)
+            update_advisor = self.num_steps % self.advisor_interval == 0
+
+            pre_loss, pre_logits = head.pre_loss(feats, labels)  # phase 1
+            beta = head.sample_beta(pre_logits)
+            log_vars = dict(loss_pre=pre_loss.mean().item())
+            if update_advisor:
+                virtual = self.virtual_train(model, feats, labels, pre_loss,
+                                             beta)  # phase 2
+                if virtual is not None:
+                    log_vars['loss_meta'] = self.meta_train(
+                        model, virtual)  # phase 3
+            log_vars.update(
+                self.actual_train(model, feats, labels, pre_loss, beta,
+                                  samples, pre_logits))  # phase 4
+        finally:
+            self._in_meta_step = False
+        self.num_steps += 1
+        return log_vars
+
+    def virtual_train(self, model: nn.Module, feats: torch.Tensor,
+                      labels: torch.Tensor, pre_loss: torch.Tensor,
+                      beta: Optional[torch.Tensor]
+                      ) -> Optional[Dict[str, torch.Tensor]]:
+        r"""Phase 2: the virtual parameters :math:`\hat{w}(\theta)`.
+
+        Returns ``None`` (skip the meta update) when float16 gradients
+        overflow.
+        """
+        advice = model.head.advise(feats, pre_loss)
+        loss = model.head.advised_loss(feats, labels, advice, beta)
+        self._check_finite(loss, 'virtual-train loss')
+        names, params = self._virtual_parameters(model)
+        grads = torch.autograd.grad(
+            self._scale(loss),
+            params,
+            create_graph=True,
+            retain_graph=True,
+            allow_unused=True)
+        grads = [
+            torch.zeros_like(p) if g is None else g / self._loss_scale()
+            for p, g in zip(params, grads)
+        ]
+        if self.scaler is not None and not all(
+                torch.isfinite(g).all() for g in grads):
+            return None
+        if self.sync_virtual_step and self._world_size() > 1:
+            grads = _all_reduce_mean_differentiable(grads)
+        hparams = sgd_hparams(self.optimizer,
+                              {id(p): n
+                               for n, p in zip(names, params)},
+                              self.mirror_optimizer)
+        return virtual_sgd_step(
+            dict(zip(names, params)), dict(zip(names, grads)), hparams,
+            self.mirror_optimizer)
+
+    def meta_train(self, model: nn.Module,
+                   virtual: Dict[str, torch.Tensor]) -> float:
+        """Phase 3: update the advisor on a meta batch; returns its loss."""
+        inputs, labels, _ = self._unpack(model, self._next_meta_batch(), False)
+        # Copies of the buffers: the virtual model's batch-norm statistics
+        # must not leak into the real model.
+        buffers = {n: b.clone() for n, b in model.named_buffers()}
+        with self._autocast(inputs):
+            logits = functional_call(
+                model, {
+                    **virtual,
+                    **buffers
+                }, (inputs, ), dict(mode='tensor'),
+                strict=False)
+        loss = F.cross_entropy(logits.float(), labels)
+        self._check_finite(loss, 'meta loss')
+        advisor_params = self._advisor_parameters(model)
+        grads = torch.autograd.grad(
+            self._scale(loss),
+            advisor_params,
+            retain_graph=True,
+            allow_unused=True)
+        grads = [
+            torch.zeros_like(p) if g is None else g / self._loss_scale()
+            for p, g in zip(advisor_params, grads)
+        ]
+        if self._world_size() > 1:
+            grads = _all_reduce_mean(grads)
+        if self.scaler is None or all(torch.isfinite(g).all() for g in grads):
+            for param, grad in zip(advisor_params, grads):
+                param.grad = grad
+            self.meta_optimizer.step()
+        self.meta_optimizer.zero_grad(set_to_none=True)
+        return loss.item()
+
+    def actual_train(self, model: nn.Module, feats: torch.Tensor,
+                     labels: torch.Tensor, pre_loss: torch.Tensor,
+                     beta: Optional[torch.Tensor], samples: list,
+                     pre_logits: torch.Tensor) -> Dict[str, float]:
+        """Phase 4: the real step of the classifier with the new advice."""
+        with torch.no_grad():
+            advice = model.head.advise(feats, pre_loss)
+        loss = model.head.advised_loss(feats, labels, advice, beta)
+        self._check_finite(loss, 'training loss')
+        if self.scaler is not None:
+            self.scaler.scale(loss).backward()
+            self._sync_grads(model)
+            self.scaler.unscale_(self.optimizer)
+            if self.clip_grad_kwargs:
+                self._clip_grad()
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+        else:
+            loss.backward()
+            self._sync_grads(model)
+            self.step()
+        self.zero_grad()
+        if self.record_advice:
+            self.latest_advice = dict(
+                sample_idx=torch.tensor(
+                    [s.metainfo.get('sample_idx', -1) for s in samples]),
+                gt_label=labels.detach(),
+                pre_loss=pre_loss.detach(),
+                pred_score=pre_logits.detach().float().softmax(dim=1),
+                **{k: v.detach().float()
+                   for k, v in advice.items() if v is not None})
+        log_vars = dict(loss=loss.item())
+        for key, value in advice.items():
+            if value is not None:
+                log_vars[f'advice_{key}'] = value.float().mean().item()
+        return log_vars
+
+    # ------------------------------------------------------------------
+    # Meta set
+    # ------------------------------------------------------------------
+    @property
+    def meta_dataloader(self) -> DataLoader:
+        """The meta-set dataloader (built from its config on first use)."""
+        if self._meta_dataloader is None:
+            from mmengine.runner import Runner
+            cfg = dict(self._meta_dataloader_cfg)
+            sampler = dict(cfg.get('sampler') or dict(type='MetaSampler'))
+            if sampler.get('type') not in ('MetaSampler', 'mmpretrain.'
+                                           'MetaSampler'):
+                raise ValueError(
+                    f"meta_dataloader.sampler.type='{sampler.get('type')}': "
+                    'the meta set is drawn every iteration from an endless, '
+                    "resumable stream; use dict(type='MetaSampler', "
+                    'shuffle=True, seed=...).')
+            cfg['sampler'] = sampler
+            self._meta_dataloader = Runner.build_dataloader(cfg)
+        return self._meta_dataloader
+
+    def _next_meta_batch(self) -> dict:
+        loader = self.meta_dataloader
+        if self._meta_iter is None:
+            loader.sampler.set_start(self.meta_consumed)
+            self._meta_iter = iter(loader)
+        batch = next(self._meta_iter)
+        self.meta_consumed += len(batch['data_samples'])
+        return batch
+
+    def check_meta_set(self, num_classes: int) -> None:
+        """Fail early if the meta set cannot teach every class of the head.
+
+        Raises:
+            ValueError: The meta set lacks a class, has labels outside the
+                head, or declares another number of classes.
+        """
+        dataset = self.meta_dataloader.dataset
+        declared = len(getattr(dataset, 'metainfo', {}).get('classes') or ())
+        if declared and declared != num_classes:
+            raise ValueError(
+                f'the meta set declares {declared} classes but the head has '
+                f'num_classes={num_classes}: build the meta set from the same '
+                'dataset (and class list) as the training set.')
+        if hasattr(dataset, 'get_gt_labels'):
+            labels = [int(x) for x in dataset.get_gt_labels()]
+        elif not hasattr(dataset, 'get_cat_ids'):
+            raise TypeError(
+                f'the meta dataset {type(dataset).__name__} has neither '
+                'get_gt_labels() nor get_cat_ids(idx), so its classes cannot '
+                'be checked: use an MMPretrain dataset (or wrapper).')
+        else:
+            labels = [
+                int(dataset.get_cat_ids(i)[0]) for i in range(len(dataset))
+            ]
+        present = set(labels)
+        outside = sorted(x for x in present if not 0 <= x < num_classes)
+        if outside:
+            raise ValueError(
+                f'the meta set has labels {outside[:10]} outside the head\'s '
+                f'num_classes={num_classes}.')
+        missing = sorted(set(range(num_classes)) - present)
+        if missing:
+            raise ValueError(
+                f'the meta set has no sample of class(es) {missing[:20]}'
+                f'{" ..." if len(missing) > 20 else ""} '
+                f'({len(missing)} of {num_classes} missing): the advisor is '
+                'meta-trained on a clean, balanced set, so every class needs '
+                'meta samples; take them per class with MetaSplit '
+                '(num_per_class=10) or give a meta set covering all classes.')
+        self._meta_set_checked = True
+
+    # ------------------------------------------------------------------
+    # State (saved in the checkpoint under 'optimizer', restored on resume)
+    # ------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        state = dict(
+            optimizer=self.optimizer.state_dict(),
+            meta_optimizer=self.meta_optimizer.state_dict(),
+            meta_consumed=self.meta_consumed,
+            num_steps=self.num_steps)
+        if self.scaler is not None:
+            state['loss_scaler'] = self.scaler.state_dict()
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        if 'meta_optimizer' not in state_dict:
+            raise KeyError(
+                'this optimizer state has no meta_optimizer: it was not saved '
+                'by MetaOptimWrapper. To start an advisor run from a plain '
+                'checkpoint use load_from=CKPT (weights only), not resume.')
+        self.optimizer.load_state_dict(state_dict['optimizer'])
+        self.meta_optimizer.load_state_dict(state_dict['meta_optimizer'])
+        self.meta_consumed = int(state_dict['meta_consumed'])
+        self.num_steps = int(state_dict['num_steps'])
+        if self.scaler is not None and 'loss_scaler' in state_dict:
+            self.scaler.load_state_dict(state_dict['loss_scaler'])
+        self._meta_iter = None  # restart the meta stream where it was
+
+    def get_lr(self) -> Dict[str, List[float]]:
+        lr = super().get_lr()
+        lr['meta_lr'] = [g['lr'] for g in self.meta_optimizer.param_groups]
+        return lr
+
+    def update_params(self, loss: torch.Tensor, *args, **kwargs) -> None:
+        raise RuntimeError(
+            'MetaOptimWrapper.update_params was called with a plain loss, '
+            'outside the bilevel step, so the advisor would be skipped. The '
+            'model must be an AdvisorClassifier (its train_step calls '
+            'meta_step); under distributed training set '
+            "model_wrapper_cfg=dict(type='MetaDistributedDataParallel').")
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def prepare(self, model: nn.Module) -> None:
+        """Checks run once, before the first step."""
+        if not self._meta_set_checked:
+            self.check_meta_set(model.head.num_classes)
+
+    def _unpack(self, model: nn.Module, data: dict,
+                training: bool) -> Tuple[torch.Tensor, torch.Tensor, list]:
+        # Batch augmentations (mixup...) apply to the training batch only.
+        data = model.data_preprocessor(data, training)
+        samples = data['data_samples']
+        if 'gt_score' in samples[0] and 'gt_label' not in samples[0]:
+            raise ValueError(
+                'the advisor needs hard labels, but the data samples carry '
+                'only gt_score (batch augmentation such as mixup/cutmix): '
+                'remove train_cfg.augments from the model config.')
+        labels = torch.cat([s.gt_label for s in samples]).to(
+            data['inputs'].device)
+        return data['inputs'], labels, samples
+
+    def _check_features(self, head: nn.Module, feats: torch.Tensor) -> None:
+        if feats.dim() != 2 or feats.size(1) != head.in_channels:
+            raise ValueError(
+                f'AdvisorHead(in_channels={head.in_channels}) received '
+                f'features of shape {tuple(feats.shape)} from the backbone '
+                f'(+ neck): set model.head.in_channels={feats.size(-1)} or add '
+                "a neck that pools to vectors (dict(type='GlobalAveragePooling"
+                "')).")
+
+    def _check_finite(self, loss: torch.Tensor, what: str) -> None:
+        if self.scaler is None and not torch.isfinite(loss):
+            it = MessageHub.get_current_instance().get_info(
+                'iter', self.num_steps)
+            raise FloatingPointError(
+                f'non-finite {what} ({loss.item()}) at iteration {it + 1}: '
+                'lower the learning rate, check the data for NaN/Inf, or '
+                'add clip_grad to the optim_wrapper.')
+
+    def _virtual_parameters(
+            self, model: nn.Module) -> Tuple[List[str], List[torch.Tensor]]:
+        in_optimizer = {
+            id(p)
+            for group in self.optimizer.param_groups for p in group['params']
+        }
+        names, params = [], []
+        for name, param in model.named_parameters():
+            if not param.requires_grad or id(param) not in in_optimizer:
+                continue
+            if self.virtual_params is not None and not name.startswith(
+                    self.virtual_params):
+                continue
+            names.append(name)
+            params.append(param)
+        if not params:
+            raise ValueError(
+                f'virtual_params={self.virtual_params} selects no trainable '
+                'classifier parameter: give name prefixes such as '
+                "'backbone.layer4' or 'head.fc'.")
+        return names, params
+
+    def _advisor_parameters(self, model: nn.Module) -> List[torch.Tensor]:
+        return [
+            p for group in self.meta_optimizer.param_groups
+            for p in group['params']
+        ]
+
+    @staticmethod
+    def _parse_amp(amp: Union[bool, str]) -> Optional[torch.dtype]:
+        if amp is False or amp is None:
+            return None
+        if amp is True:
+            if not torch.cuda.is_available() or \
+                    torch.cuda.is_bf16_supported():
+                return torch.bfloat16
+            return torch.float16
+        if amp in AMP_DTYPES:
+            return AMP_DTYPES[amp]
+        raise ValueError(f"amp={amp!r} must be False, True, 'bfloat16' or "
+                         "'float16'.")
+
+    def _autocast(self, inputs: torch.Tensor):
+        if self.amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(
+            device_type=inputs.device.type, dtype=self.amp_dtype)
+
+    def _scale(self, loss: torch.Tensor) -> torch.Tensor:
+        return loss if self.scaler is None else loss * self.scaler.get_scale()
+
+    def _loss_scale(self) -> float:
+        return 1.0 if self.scaler is None else self.scaler.get_scale()
+
+    @staticmethod
+    def _world_size() -> int:
+        return get_world_size() if is_distributed() else 1
+
+    def _sync_buffers(self, model: nn.Module) -> None:
+        if self._world_size() > 1:
+            for buffer in model.buffers():
+                torch_dist.broadcast(buffer, src=0)
+
+    def _sync_grads(self, model: nn.Module) -> None:
+        if self._world_size() <= 1:
+            return
+        params = [
+            p for group in self.optimizer.param_groups
+            for p in group['params'] if p.grad is not None
+        ]
+        for param, grad in zip(params,
+                               _all_reduce_mean([p.grad for p in params])):
+            param.grad.copy_(grad)
+
+
+def _all_reduce_mean(tensors: List[torch.Tensor]) -> List[torch.Tensor]:
+    """Average tensors over ranks in one coalesced all-reduce."""
+    flat = flatten(tensors).detach().clone()
+    torch_dist.all_reduce(flat)
+    flat /= get_world_size()
+    return unflatten(flat, tensors)
+
+
+def _all_reduce_mean_differentiable(
+        tensors: List[torch.Tensor]) -> List[torch.Tensor]:
+    """Average over ranks, keeping the graph (its backward all-reduces)."""
+    from torch.distributed.nn.functional import all_reduce
+    flat = all_reduce(flatten(tensors)) / get_world_size()
+    return unflatten(flat, tensors)

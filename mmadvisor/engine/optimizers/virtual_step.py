@@ -1,0 +1,109 @@
+"""The differentiable SGD step of the virtual classifier (phase 2)."""
+from typing import Dict, List
+
+import torch
+
+
+def virtual_sgd_step(params: Dict[str, torch.Tensor],
+                     grads: Dict[str, torch.Tensor],
+                     hparams: Dict[str, dict],
+                     mirror_optimizer: bool = False
+                     ) -> Dict[str, torch.Tensor]:
+    r"""One SGD step that stays differentiable in ``grads`` (eq. 2.3).
+
+    .. math::
+        \hat{w}(\theta) = w - \alpha\, d(\theta)
+
+    With ``mirror_optimizer=False`` (the thesis' algorithm),
+    :math:`d = \nabla_w \mathcal{L}^{train}`. With ``True``, ``d`` is the
+    direction ``torch.optim.SGD`` would take from its current state:
+    weight decay :math:`g + \lambda w`, then momentum
+    :math:`\mu b + (1 - \tau) g` (dampening :math:`\tau`; the first step,
+    without a buffer, takes ``g``), then Nesterov :math:`g + \mu d`. The
+    optimizer's buffers are read, never written: the real parameters and
+    the real optimizer state stay untouched.
+
+    Args:
+        params (dict): Name to the current parameter ``w``.
+        grads (dict): Name to its gradient (with a graph to the advisor).
+        hparams (dict): Name to a dict with ``lr`` and, for mirroring,
+            ``momentum``, ``dampening``, ``weight_decay``, ``nesterov`` and
+            ``momentum_buffer`` (``None`` before the first real step).
+        mirror_optimizer (bool): Mirror SGD's weight decay and momentum.
+
+    Returns:
+        dict: Name to the virtual parameter :math:`\hat{w}`.
+    """
+    new_params = {}
+    for name, param in params.items():
+        hp = hparams[name]
+        direction = grads[name]
+        if mirror_optimizer:
+            if hp.get('weight_decay', 0):
+                direction = direction + hp['weight_decay'] * param.detach()
+            momentum = hp.get('momentum', 0)
+            if momentum:
+                buf = hp.get('momentum_buffer')
+                if buf is None:
+                    buf_next = direction
+                else:
+                    buf_next = momentum * buf + \
+                        (1 - hp.get('dampening', 0)) * direction
+                direction = direction + momentum * buf_next \
+                    if hp.get('nesterov', False) else buf_next
+        new_params[name] = param - hp['lr'] * direction
+    return new_params
+
+
+def sgd_hparams(optimizer: torch.optim.Optimizer,
+                names: Dict[int, str],
+                mirror_optimizer: bool) -> Dict[str, dict]:
+    """Read each parameter's step hyper-parameters from ``optimizer``.
+
+    Args:
+        optimizer (Optimizer): The classifier's real optimizer.
+        names (dict): ``id(param)`` to the parameter's name.
+        mirror_optimizer (bool): Whether momentum/weight decay are needed;
+            then the optimizer must be ``torch.optim.SGD``.
+
+    Returns:
+        dict: Name to the hyper-parameters :func:`virtual_sgd_step` reads.
+    """
+    if mirror_optimizer and not isinstance(optimizer, torch.optim.SGD):
+        raise ValueError(
+            'mirror_optimizer=True mirrors torch.optim.SGD, but the '
+            f'classifier optimizer is {type(optimizer).__name__}: use SGD, '
+            'or set mirror_optimizer=False (the virtual step is then plain '
+            'gradient descent at the current learning rate, eq. 2.3).')
+    hparams: Dict[str, dict] = {}
+    for group in optimizer.param_groups:
+        for param in group['params']:
+            name = names.get(id(param))
+            if name is None:
+                continue
+            hp = dict(lr=group['lr'])
+            if mirror_optimizer:
+                hp.update(
+                    momentum=group.get('momentum', 0),
+                    dampening=group.get('dampening', 0),
+                    weight_decay=group.get('weight_decay', 0),
+                    nesterov=group.get('nesterov', False),
+                    momentum_buffer=optimizer.state.get(param, {}).get(
+                        'momentum_buffer'))
+            hparams[name] = hp
+    return hparams
+
+
+def flatten(tensors: List[torch.Tensor]) -> torch.Tensor:
+    """Concatenate tensors into one flat vector (differentiable)."""
+    return torch.cat([t.reshape(-1) for t in tensors])
+
+
+def unflatten(flat: torch.Tensor,
+              like: List[torch.Tensor]) -> List[torch.Tensor]:
+    """Split a flat vector back into tensors shaped like ``like``."""
+    out, offset = [], 0
+    for t in like:
+        out.append(flat[offset:offset + t.numel()].view_as(t))
+        offset += t.numel()
+    return out
