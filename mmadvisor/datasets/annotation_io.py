@@ -1,0 +1,127 @@
+# Copyright (c) mmadvisor contributors.
+"""Readers for the plain-text annotation files of the real datasets.
+
+ImageNet-LT, Places-LT and Clothing1M ship their splits as text files with
+one ``relative/path label`` (or one ``relative/path``) per line. These
+helpers parse them strictly: every error names the file, the 1-based line
+number and the offending line, so a corrupt download is found at once
+instead of silently training on the wrong labels.
+"""
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from mmengine.fileio import exists, get_text
+
+
+def read_lines(path: str, expects: str) -> List[Tuple[int, str]]:
+    """Read the non-empty lines of a text file.
+
+    Args:
+        path (str): The file to read.
+        expects (str): What the file should contain, used in the error
+            message when the file is missing.
+
+    Returns:
+        List[Tuple[int, str]]: ``(line_number, stripped_line)`` pairs, line
+        numbers starting at 1; blank lines are skipped.
+
+    Raises:
+        FileNotFoundError: If ``path`` does not exist.
+    """
+    if not exists(path):
+        raise FileNotFoundError(
+            f'Annotation file {path!r} not found; expected {expects}.')
+    return [(i, line.strip())
+            for i, line in enumerate(get_text(path).splitlines(), start=1)
+            if line.strip()]
+
+
+def parse_path_label_file(path: str,
+                          num_classes: int,
+                          expects: str = 'one "relative/path label" per line'
+                          ) -> List[Tuple[str, int]]:
+    """Parse a ``relative/path label`` annotation file.
+
+    The label is the last whitespace-separated field, so a path may itself
+    contain spaces. A leading ``/`` on the path is dropped, so the path is
+    always relative to the image prefix.
+
+    Args:
+        path (str): The annotation file.
+        num_classes (int): Labels must lie in ``[0, num_classes)``.
+        expects (str): Description of the expected content, for errors.
+            Defaults to ``'one "relative/path label" per line'``.
+
+    Returns:
+        List[Tuple[str, int]]: ``(relative_path, label)`` in file order.
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        ValueError: If a line does not parse or a label is out of range.
+    """
+    samples = []
+    for lineno, line in read_lines(path, expects):
+        fields = line.rsplit(maxsplit=1)
+        try:
+            if len(fields) != 2:
+                raise ValueError
+            rel_path, label = fields[0].lstrip('/'), int(fields[1])
+        except ValueError:
+            raise ValueError(f'{path}, line {lineno}: cannot parse {line!r}; '
+                             f'expected {expects}.') from None
+        if not 0 <= label < num_classes:
+            raise ValueError(
+                f'{path}, line {lineno}: label {label} in {line!r} is '
+                f'outside [0, {num_classes}).')
+        samples.append((rel_path, label))
+    return samples
+
+
+def parse_key_list(
+        path: str,
+        labels: Dict[str, int],
+        label_file: str = 'the label file') -> List[Tuple[str, int]]:
+    """Read a list of image keys and look up the label of each one.
+
+    Args:
+        path (str): File with one relative image path (key) per line.
+        labels (Dict[str, int]): Key to label, e.g. from
+            :func:`parse_path_label_file`.
+        label_file (str): Name of the file ``labels`` came from, for errors.
+            Defaults to ``'the label file'``.
+
+    Returns:
+        List[Tuple[str, int]]: ``(key, label)`` in list order.
+
+    Raises:
+        FileNotFoundError: If ``path`` does not exist.
+        ValueError: If a key has no label in ``labels``.
+    """
+    samples = []
+    for lineno, key in read_lines(path, 'one relative image path per line'):
+        key = key.lstrip('/')
+        if key not in labels:
+            raise ValueError(f'{path}, line {lineno}: key {key!r} has no '
+                             f'label in {label_file}.')
+        samples.append((key, labels[key]))
+    return samples
+
+
+def check_files_exist(paths: Sequence[str],
+                      what: Optional[str] = None,
+                      show: int = 5) -> None:
+    """Raise if any of ``paths`` is missing, naming the first few.
+
+    Args:
+        paths (Sequence[str]): Files that must exist.
+        what (str, optional): Where the paths came from, for the message.
+        show (int): How many missing paths to name. Defaults to 5.
+
+    Raises:
+        FileNotFoundError: If any file is missing.
+    """
+    missing = [p for p in paths if not exists(p)]
+    if missing:
+        src = f' listed in {what}' if what else ''
+        raise FileNotFoundError(
+            f'{len(missing)} of {len(paths)} image files{src} are missing, '
+            f'e.g. {missing[:show]}.')
