@@ -6,7 +6,7 @@ import torch
 import torch.distributed as torch_dist
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.dist import get_world_size, is_distributed
+from mmengine.dist import get_rank, get_world_size, is_distributed
 from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
 from mmpretrain.registry import OPTIM_WRAPPERS
@@ -145,7 +145,9 @@ class MetaOptimWrapper(OptimWrapper):
         self.latest_advice: Optional[Dict[str, torch.Tensor]] = None
         self._meta_iter = None
         self._meta_set_checked = False
-        self._in_meta_step = False
+        self._device_type = 'cpu'
+        self._generator: Optional[torch.Generator] = None
+        self._generator_state: Optional[torch.Tensor] = None
 
     # ------------------------------------------------------------------
     # The bilevel step
@@ -163,29 +165,28 @@ class MetaOptimWrapper(OptimWrapper):
             dict: Values to log.
         """
         head = model.head
-        self._in_meta_step = True
-        try:
-            self._sync_buffers(model)
-            inputs, labels, samples = self._unpack(model, data, True)
-            with self._autocast(inputs):
-                feats = head.pre_logits(model.extract_feat(inputs))
-            self._check_features(head, feats)
-            update_advisor = self.num_steps % self.advisor_interval == 0
+        self._sync_buffers(model)
+        inputs, labels, samples = self._unpack(model, data, True)
+        self._device_type = inputs.device.type
+        update_advisor = self.num_steps % self.advisor_interval == 0
 
-            pre_loss, pre_logits = head.pre_loss(feats, labels)  # phase 1
-            beta = head.sample_beta(pre_logits)
-            log_vars = dict(loss_pre=pre_loss.mean().item())
-            if update_advisor:
-                virtual = self.virtual_train(model, feats, labels, pre_loss,
-                                             beta)  # phase 2
-                if virtual is not None:
-                    log_vars['loss_meta'] = self.meta_train(
-                        model, virtual)  # phase 3
-            log_vars.update(
-                self.actual_train(model, feats, labels, pre_loss, beta,
-                                  samples, pre_logits))  # phase 4
-        finally:
-            self._in_meta_step = False
+        # Phase 1: loss pre-calculation (one backbone forward for 1, 2, 4).
+        with self._autocast():
+            feats = head.pre_logits(model.extract_feat(inputs))
+            self._check_features(head, feats)
+            pre_loss, pre_logits = head.pre_loss(feats, labels)
+        beta = head.sample_beta(pre_logits, self._beta_generator(inputs))
+        log_vars = dict(loss_pre=pre_loss.mean().item())
+        if update_advisor:
+            # Phase 2: virtual train.
+            virtual = self.virtual_train(model, feats, labels, pre_loss, beta)
+            # Phase 3: meta train.
+            if virtual is not None:
+                log_vars['loss_meta'] = self.meta_train(model, virtual)
+        # Phase 4: actual train.
+        log_vars.update(
+            self.actual_train(model, feats, labels, pre_loss, beta, samples,
+                              pre_logits))
         self.num_steps += 1
         return log_vars
 
@@ -198,8 +199,9 @@ class MetaOptimWrapper(OptimWrapper):
         Returns ``None`` (skip the meta update) when float16 gradients
         overflow.
         """
-        advice = model.head.advise(feats, pre_loss)
-        loss = model.head.advised_loss(feats, labels, advice, beta)
+        with self._autocast():
+            advice = model.head.advise(feats, pre_loss)
+            loss = model.head.advised_loss(feats, labels, advice, beta)
         self._check_finite(loss, 'virtual-train loss')
         names, params = self._virtual_parameters(model)
         grads = torch.autograd.grad(
@@ -232,7 +234,7 @@ class MetaOptimWrapper(OptimWrapper):
         # Copies of the buffers: the virtual model's batch-norm statistics
         # must not leak into the real model.
         buffers = {n: b.clone() for n, b in model.named_buffers()}
-        with self._autocast(inputs):
+        with self._autocast():
             logits = functional_call(
                 model, {
                     **virtual,
@@ -265,9 +267,10 @@ class MetaOptimWrapper(OptimWrapper):
                      beta: Optional[torch.Tensor], samples: list,
                      pre_logits: torch.Tensor) -> Dict[str, float]:
         """Phase 4: the real step of the classifier with the new advice."""
-        with torch.no_grad():
-            advice = model.head.advise(feats, pre_loss)
-        loss = model.head.advised_loss(feats, labels, advice, beta)
+        with self._autocast():
+            with torch.no_grad():
+                advice = model.head.advise(feats, pre_loss)
+            loss = model.head.advised_loss(feats, labels, advice, beta)
         self._check_finite(loss, 'training loss')
         if self.scaler is not None:
             self.scaler.scale(loss).backward()
@@ -380,6 +383,8 @@ class MetaOptimWrapper(OptimWrapper):
             num_steps=self.num_steps)
         if self.scaler is not None:
             state['loss_scaler'] = self.scaler.state_dict()
+        if self._generator is not None:
+            state['beta_rng'] = self._generator.get_state()
         return state
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -394,6 +399,8 @@ class MetaOptimWrapper(OptimWrapper):
         self.num_steps = int(state_dict['num_steps'])
         if self.scaler is not None and 'loss_scaler' in state_dict:
             self.scaler.load_state_dict(state_dict['loss_scaler'])
+        self._generator_state = state_dict.get('beta_rng')
+        self._generator = None
         self._meta_iter = None  # restart the meta stream where it was
 
     def get_lr(self) -> Dict[str, List[float]]:
@@ -416,6 +423,22 @@ class MetaOptimWrapper(OptimWrapper):
         """Checks run once, before the first step."""
         if not self._meta_set_checked:
             self.check_meta_set(model.head.num_classes)
+
+    def _beta_generator(self, inputs: torch.Tensor) -> torch.Generator:
+        """The generator of the MES draws, saved with the state.
+
+        Seeded from the run's seed and the rank, so that a resumed run draws
+        exactly what the uninterrupted one would have.
+        """
+        if self._generator is None:
+            self._generator = torch.Generator(device=inputs.device)
+            if self._generator_state is not None:
+                self._generator.set_state(self._generator_state)
+            else:
+                rank = get_rank() if is_distributed() else 0
+                self._generator.manual_seed(
+                    (torch.initial_seed() + rank) % 2**63)
+        return self._generator
 
     def _unpack(self, model: nn.Module, data: dict,
                 training: bool) -> Tuple[torch.Tensor, torch.Tensor, list]:
@@ -491,11 +514,12 @@ class MetaOptimWrapper(OptimWrapper):
         raise ValueError(f"amp={amp!r} must be False, True, 'bfloat16' or "
                          "'float16'.")
 
-    def _autocast(self, inputs: torch.Tensor):
+    def _autocast(self):
+        """Autocast for the forward computations (never the backward)."""
         if self.amp_dtype is None:
             return contextlib.nullcontext()
         return torch.autocast(
-            device_type=inputs.device.type, dtype=self.amp_dtype)
+            device_type=self._device_type, dtype=self.amp_dtype)
 
     def _scale(self, loss: torch.Tensor) -> torch.Tensor:
         return loss if self.scaler is None else loss * self.scaler.get_scale()

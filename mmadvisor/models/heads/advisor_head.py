@@ -87,7 +87,11 @@ class AdvisorHead(LinearClsHead):
         """The advisor's outputs ``w_f`` and ``s`` for a batch."""
         return self.advisor(feats.detach(), pre_loss.detach())
 
-    def sample_beta(self, logits: torch.Tensor) -> Optional[torch.Tensor]:
+    def sample_beta(
+            self,
+            logits: torch.Tensor,
+            generator: Optional[torch.Generator] = None
+    ) -> Optional[torch.Tensor]:
         """The MES Bernoulli draws for one iteration (``None`` without MES).
 
         The same draws serve the virtual and the actual step of an
@@ -95,7 +99,7 @@ class AdvisorHead(LinearClsHead):
         """
         if 'mes' not in getattr(self.advisor, 'outputs', ()):
             return None
-        return self.loss_module.sample_beta(logits)
+        return self.loss_module.sample_beta(logits, generator)
 
     def advised_loss(self,
                      feats: torch.Tensor,

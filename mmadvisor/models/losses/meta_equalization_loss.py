@@ -135,9 +135,13 @@ class MetaEqualizationLoss(nn.Module):
         self.reduction = reduction
         self.loss_weight = loss_weight
 
-    def sample_beta(self, cls_score: torch.Tensor) -> torch.Tensor:
+    def sample_beta(
+            self,
+            cls_score: torch.Tensor,
+            generator: Optional[torch.Generator] = None) -> torch.Tensor:
         """One Bernoulli(``rho``) draw per element of ``cls_score``."""
-        return sample_beta(cls_score.shape, self.rho, cls_score.device)
+        return sample_beta(cls_score.shape, self.rho, cls_score.device,
+                           generator)
 
     def forward(self,
                 cls_score: torch.Tensor,

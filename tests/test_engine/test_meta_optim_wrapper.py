@@ -1,0 +1,271 @@
+import copy
+
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.optim import OptimWrapper
+from torch.func import functional_call
+
+from mmadvisor.engine.optimizers import MetaOptimWrapper
+
+ADVISOR = 'head.advisor.'
+
+
+def _classifier_params(model):
+    return {
+        n: p
+        for n, p in model.named_parameters() if not n.startswith(ADVISOR)
+    }
+
+
+def _advisor_vector(model):
+    return torch.cat([p.detach().reshape(-1)
+                      for p in model.head.advisor.parameters()])
+
+
+def _meta_objective(model, train_batch, meta_batch, lr):
+    """L_meta(w_hat(theta)) recomputed from scratch (float64, rho=1)."""
+    data = model.data_preprocessor(train_batch, True)
+    x = data['inputs']
+    y = torch.cat([s.gt_label for s in data['data_samples']])
+    feats = model.head.pre_logits(model.extract_feat(x))
+    pre, logits = model.head.pre_loss(feats, y)
+    advice = model.head.advise(feats, pre)
+    loss = model.head.advised_loss(feats, y, advice,
+                                   torch.ones_like(logits))
+    params = _classifier_params(model)
+    grads = torch.autograd.grad(loss, list(params.values()))
+    virtual = {n: p - lr * g for (n, p), g in zip(params.items(), grads)}
+    meta = model.data_preprocessor(meta_batch, False)
+    out = functional_call(model, virtual, (meta['inputs'], ),
+                          dict(mode='tensor'))
+    return F.cross_entropy(
+        out, torch.cat([s.gt_label for s in meta['data_samples']]))
+
+
+@pytest.mark.parametrize('outputs', [('mfrw', 'mes'), ('mfrw', ), ('mes', )])
+def test_meta_gradient_matches_finite_differences(toy, outputs):
+    model = toy['classifier'](outputs=outputs, rho=1.0, dtype=torch.float64)
+    reference = copy.deepcopy(model)
+    # SGD with lr 1 on the advisor: theta_before - theta_after = gradient.
+    wrapper = toy['wrapper'](
+        model, toy['meta'], meta_batch=6, lr=0.5,
+        meta_optimizer=dict(type='SGD', lr=1.0))
+    train_batch = toy['batch'](toy['train'], range(12))
+    meta_batch = toy['batch'](toy['meta'], range(6))
+    before = _advisor_vector(model)
+    model.train_step(train_batch, wrapper)
+    meta_grad = before - _advisor_vector(model)
+
+    theta = list(reference.head.advisor.parameters())
+    eps = 1e-6
+    checked = 0
+    offset = 0
+    for p in theta:
+        for idx in [0, p.numel() // 2, p.numel() - 1]:
+            flat = p.data.view(-1)
+            orig = flat[idx].item()
+            flat[idx] = orig + eps
+            up = _meta_objective(reference, train_batch, meta_batch, 0.5)
+            flat[idx] = orig - eps
+            down = _meta_objective(reference, train_batch, meta_batch, 0.5)
+            flat[idx] = orig
+            fd = (up - down).item() / (2 * eps)
+            assert meta_grad[offset + idx].item() == pytest.approx(
+                fd, rel=1e-5, abs=1e-9)
+            checked += 1
+        offset += p.numel()
+    assert checked == 3 * len(theta)
+    assert meta_grad.abs().max() > 0
+
+
+def test_actual_step_uses_updated_advisor(toy):
+    model = toy['classifier'](rho=1.0, dtype=torch.float64)
+    start = copy.deepcopy(model)
+    wrapper = toy['wrapper'](
+        model, toy['meta'], lr=0.5, meta_optimizer=dict(type='SGD', lr=5.0))
+    batch = toy['batch'](toy['train'], range(12))
+    model.train_step(batch, wrapper)
+
+    def expected_params(advisor_state):
+        ref = copy.deepcopy(start)
+        ref.head.advisor.load_state_dict(advisor_state)
+        data = ref.data_preprocessor(batch, True)
+        y = torch.cat([s.gt_label for s in data['data_samples']])
+        feats = ref.head.pre_logits(ref.extract_feat(data['inputs']))
+        pre, logits = ref.head.pre_loss(feats, y)
+        with torch.no_grad():
+            advice = ref.head.advise(feats, pre)
+        loss = ref.head.advised_loss(feats, y, advice, torch.ones_like(logits))
+        params = _classifier_params(ref)
+        grads = torch.autograd.grad(loss, list(params.values()))
+        return {n: p - 0.5 * g for (n, p), g in zip(params.items(), grads)}
+
+    after = _classifier_params(model)
+    with_new = expected_params(model.head.advisor.state_dict())
+    with_old = expected_params(start.head.advisor.state_dict())
+    for name, p in after.items():
+        assert torch.allclose(p, with_new[name], atol=1e-12), name
+    assert any(not torch.allclose(after[n], with_old[n], atol=1e-8)
+               for n in after)
+
+
+def test_virtual_step_leaves_real_model_untouched(toy):
+    model = toy['classifier']()
+    wrapper = toy['wrapper'](model, toy['meta'], lr=0.3)
+    state = copy.deepcopy(model.state_dict())
+    data = model.data_preprocessor(toy['batch'](toy['train'], range(12)), True)
+    y = torch.cat([s.gt_label for s in data['data_samples']])
+    feats = model.head.pre_logits(model.extract_feat(data['inputs']))
+    pre, logits = model.head.pre_loss(feats, y)
+    virtual = wrapper.virtual_train(model, feats, y, pre,
+                                    model.head.sample_beta(logits))
+    for name, value in model.state_dict().items():
+        assert torch.equal(value, state[name]), name
+    assert not any(p.grad is not None for p in model.parameters())
+    assert wrapper.optimizer.state_dict()['state'] == {}
+    assert set(virtual) == set(_classifier_params(model))
+    assert all(v.requires_grad and v.grad_fn is not None
+               for v in virtual.values())
+    assert any(not torch.allclose(virtual[n], p)
+               for n, p in _classifier_params(model).items())
+
+
+def test_virtual_params_selection_and_interval(toy):
+    model = toy['classifier']()
+    wrapper = toy['wrapper'](
+        model, toy['meta'], virtual_params=['head.fc'], advisor_interval=2,
+        meta_lr=1e-2)
+    names, _ = wrapper._virtual_parameters(model)
+    assert names == ['head.fc.weight', 'head.fc.bias']
+    batch = toy['batch'](toy['train'], range(12))
+    theta0 = _advisor_vector(model)
+    logs = model.train_step(batch, wrapper)
+    theta1 = _advisor_vector(model)
+    logs2 = model.train_step(batch, wrapper)
+    theta2 = _advisor_vector(model)
+    assert 'loss_meta' in logs and 'loss_meta' not in logs2
+    assert not torch.equal(theta0, theta1)
+    assert torch.equal(theta1, theta2)
+    with pytest.raises(ValueError, match='selects no trainable'):
+        toy['wrapper'](model, toy['meta'],
+                       virtual_params=['nothing'])._virtual_parameters(model)
+
+
+def test_constructor_splits_parameters(toy):
+    model = toy['classifier']()
+    wrapper = toy['wrapper'](model, toy['meta'])
+    assert isinstance(wrapper, MetaOptimWrapper)
+    main = {id(p) for g in wrapper.optimizer.param_groups for p in g['params']}
+    meta = {
+        id(p)
+        for g in wrapper.meta_optimizer.param_groups for p in g['params']
+    }
+    advisor = {id(p) for p in model.head.advisor.parameters()}
+    assert meta == advisor
+    assert main == {id(p) for p in _classifier_params(model).values()}
+    assert isinstance(wrapper.meta_optimizer, torch.optim.Adam)
+    assert wrapper.get_lr() == dict(lr=[0.1], meta_lr=[1e-4])
+
+
+def test_state_dict_resumes_meta_stream(toy):
+    model = toy['classifier']()
+    wrapper = toy['wrapper'](model, toy['meta'], meta_batch=4)
+    batch = toy['batch'](toy['train'], range(12))
+    model.train_step(batch, wrapper)
+    model.train_step(batch, wrapper)
+    state = copy.deepcopy(wrapper.state_dict())
+    assert state['meta_consumed'] == 8 and state['num_steps'] == 2
+    expected_next = wrapper._next_meta_batch()
+
+    fresh = toy['wrapper'](copy.deepcopy(model), toy['meta'], meta_batch=4)
+    fresh.load_state_dict(state)
+    got = fresh._next_meta_batch()
+    assert torch.equal(torch.stack(got['inputs']),
+                       torch.stack(expected_next['inputs']))
+    assert fresh.meta_optimizer.state_dict()['state'].keys() == \
+        state['meta_optimizer']['state'].keys()
+    with pytest.raises(KeyError, match='load_from'):
+        fresh.load_state_dict(wrapper.optimizer.state_dict())
+
+
+def test_record_advice(toy):
+    model = toy['classifier']()
+    wrapper = toy['wrapper'](model, toy['meta'])
+    wrapper.record_advice = True
+    model.train_step(toy['batch'](toy['train'], range(5)), wrapper)
+    rec = wrapper.latest_advice
+    assert rec['sample_idx'].tolist() == [0, 1, 2, 3, 4]
+    assert rec['w_f'].shape == (5, 6) and rec['s'].shape == (5, 3)
+    assert rec['pred_score'].shape == (5, 3)
+    assert torch.allclose(rec['pred_score'].sum(1), torch.ones(5))
+    assert rec['gt_label'].tolist() == [0, 1, 2, 0, 1]
+
+
+def test_bf16_autocast_trains_finite(toy):
+    model = toy['classifier'](with_bn=True)
+    wrapper = toy['wrapper'](model, toy['meta'], amp='bfloat16')
+    batch = toy['batch'](toy['train'], range(12))
+    for _ in range(4):
+        logs = model.train_step(batch, wrapper)
+        assert all(torch.isfinite(torch.tensor(v)) for v in logs.values())
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+    with pytest.raises(ValueError, match="amp='int8'"):
+        toy['wrapper'](model, toy['meta'], amp='int8')
+
+
+def test_meta_set_must_cover_every_class(toy):
+    from conftest import ToyDataset
+    model = toy['classifier']()
+    batch = toy['batch'](toy['train'], range(6))
+    wrapper = toy['wrapper'](model, ToyDataset(4, labels=[0, 0, 1, 1]))
+    with pytest.raises(ValueError, match=r'no sample of class\(es\) \[2\]'):
+        model.train_step(batch, wrapper)
+    wrapper = toy['wrapper'](model, ToyDataset(4, labels=[0, 1, 2, 7]))
+    with pytest.raises(ValueError, match=r'labels \[7\] outside'):
+        model.train_step(batch, wrapper)
+    wrapper = toy['wrapper'](model, ToyDataset(4, num_classes=4))
+    with pytest.raises(ValueError, match='declares 4 classes'):
+        model.train_step(batch, wrapper)
+
+
+def test_feature_size_mismatch(toy):
+    from mmpretrain.registry import MODELS
+    with pytest.raises(ValueError, match='in_channels=5'):
+        model = MODELS.build(
+            dict(
+                type='AdvisorClassifier',
+                backbone=dict(type='TinyNet'),
+                head=dict(type='AdvisorHead', num_classes=3, in_channels=5)))
+        wrapper = toy['wrapper'](model, toy['meta'])
+        model.train_step(toy['batch'](toy['train'], range(4)), wrapper)
+
+
+def test_non_finite_loss_stops_with_iteration(toy):
+    model = toy['classifier']()
+    wrapper = toy['wrapper'](model, toy['meta'])
+    batch = toy['batch'](toy['train'], range(6))
+    model.train_step(batch, wrapper)
+    batch['inputs'][0][0, 0, 0] = float('nan')
+    with pytest.raises(FloatingPointError, match='at iteration 2'):
+        model.train_step(batch, wrapper)
+
+
+def test_plain_paths_fail_loudly(toy):
+    from mmpretrain.registry import MODELS
+    model = toy['classifier']()
+    wrapper = toy['wrapper'](model, toy['meta'])
+    with pytest.raises(RuntimeError, match='MetaDistributedDataParallel'):
+        wrapper.update_params(torch.tensor(1.0, requires_grad=True))
+    plain = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    with pytest.raises(TypeError, match='MetaOptimWrapper'):
+        model.train_step(toy['batch'](toy['train'], range(4)), plain)
+    with pytest.raises(TypeError, match='AdvisorHead'):
+        MODELS.build(
+            dict(
+                type='AdvisorClassifier',
+                backbone=dict(type='TinyNet'),
+                head=dict(type='LinearClsHead', num_classes=3,
+                          in_channels=6)))
+    with pytest.raises(ValueError, match='accumulative_counts=2'):
+        toy['wrapper'](model, toy['meta'], accumulative_counts=2)

@@ -1,0 +1,33 @@
+"""Strip the advisor (and the training state) from a checkpoint.
+
+The result is a plain MMPretrain ``ImageClassifier`` checkpoint: load it
+with a stock config (``LinearClsHead``) through ``mmpretrain.apis`` or
+MMPretrain's own ``tools/test.py``.
+
+Example::
+
+    python tools/model_converters/strip_advisor.py \
+        work_dirs/run/epoch_30.pth work_dirs/run/classifier.pth
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+from mmadvisor.utils.strip import strip_advisor  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description='Remove the advisor weights and training state from a '
+        'checkpoint so that stock MMPretrain loads it.')
+    parser.add_argument('src', help='checkpoint of an advisor run')
+    parser.add_argument('dst', help='where to write the plain checkpoint')
+    args = parser.parse_args()
+    removed = strip_advisor(args.src, args.dst)
+    print(f'removed {len(removed)} advisor tensors; wrote {args.dst}')
+
+
+if __name__ == '__main__':
+    main()
