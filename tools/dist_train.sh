@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: bash tools/dist_train.sh CONFIG GPUS [tools/train.py flags]
 # Multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT. On a machine without
-# GPUs, GPUS processes run on the CPU with the gloo backend.
+# GPUs, GPUS processes run on the CPU with the gloo backend. PYTHON picks the
+# interpreter (default: python); the launcher is torchrun (torch.distributed.run).
 CONFIG=$1
 GPUS=$2
 NNODES=${NNODES:-1}
@@ -10,7 +11,7 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 
 PYTHONPATH="$(dirname $0)/..":$PYTHONPATH \
-torchrun \
+${PYTHON:-python} -m torch.distributed.run \
     --nnodes=$NNODES \
     --node_rank=$NODE_RANK \
     --master_addr=$MASTER_ADDR \

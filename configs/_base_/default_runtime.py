@@ -9,6 +9,7 @@ custom_hooks = [dict(type='DumpGeneratedHook')]
 
 # Distributed advisor training synchronises in MetaOptimWrapper; MMEngine's
 # default DDP wrapper would bypass the bilevel step. Ignored on one process.
-model_wrapper_cfg = dict(type='MetaDistributedDataParallel')
+# (The scope prefix is needed: the runner looks the wrapper up by name.)
+model_wrapper_cfg = dict(type='mmpretrain.MetaDistributedDataParallel')
 
 randomness = dict(seed=0, deterministic=False)

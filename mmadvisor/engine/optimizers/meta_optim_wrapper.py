@@ -50,8 +50,9 @@ class MetaOptimWrapper(OptimWrapper):
     Distributed training (:class:`MetaDistributedDataParallel`, any number
     of processes) synchronises, at each step:
 
-    - buffers: broadcast from rank 0 before the step (batch-norm statistics
-      stay identical on all ranks);
+    - buffers: averaged after the step (floating point, e.g. batch-norm
+      running statistics) or taken from rank 0 (integers), so that every
+      rank holds identical buffers at every iteration boundary;
     - phase 2: the virtual gradient is averaged over ranks with a
       differentiable all-reduce (``sync_virtual_step=True``), so every rank
       builds the same virtual model, the one a single process would build
@@ -165,7 +166,6 @@ class MetaOptimWrapper(OptimWrapper):
             dict: Values to log.
         """
         head = model.head
-        self._sync_buffers(model)
         inputs, labels, samples = self._unpack(model, data, True)
         self._device_type = inputs.device.type
         update_advisor = self.num_steps % self.advisor_interval == 0
@@ -187,6 +187,7 @@ class MetaOptimWrapper(OptimWrapper):
         log_vars.update(
             self.actual_train(model, feats, labels, pre_loss, beta, samples,
                               pre_logits))
+        self._sync_buffers(model)
         self.num_steps += 1
         return log_vars
 
@@ -414,7 +415,8 @@ class MetaOptimWrapper(OptimWrapper):
             'outside the bilevel step, so the advisor would be skipped. The '
             'model must be an AdvisorClassifier (its train_step calls '
             'meta_step); under distributed training set '
-            "model_wrapper_cfg=dict(type='MetaDistributedDataParallel').")
+            "model_wrapper_cfg=dict(type='mmpretrain."
+            "MetaDistributedDataParallel').")
 
     # ------------------------------------------------------------------
     # Helpers
@@ -532,8 +534,14 @@ class MetaOptimWrapper(OptimWrapper):
         return get_world_size() if is_distributed() else 1
 
     def _sync_buffers(self, model: nn.Module) -> None:
-        if self._world_size() > 1:
-            for buffer in model.buffers():
+        if self._world_size() <= 1:
+            return
+        floats = [b for b in model.buffers() if b.is_floating_point()]
+        if floats:
+            for buffer, mean in zip(floats, _all_reduce_mean(floats)):
+                buffer.copy_(mean)
+        for buffer in model.buffers():
+            if not buffer.is_floating_point():
                 torch_dist.broadcast(buffer, src=0)
 
     def _sync_grads(self, model: nn.Module) -> None:

@@ -26,7 +26,8 @@ class MetaDistributedDataParallel(nn.Module):
 
     Config::
 
-        model_wrapper_cfg = dict(type='MetaDistributedDataParallel')
+        # The runner looks the type up by name: keep the scope prefix.
+        model_wrapper_cfg = dict(type='mmpretrain.MetaDistributedDataParallel')
 
     Args:
         module (nn.Module): An :class:`AdvisorClassifier`.
