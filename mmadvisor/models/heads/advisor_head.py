@@ -108,8 +108,11 @@ class AdvisorHead(LinearClsHead):
                      beta: Optional[torch.Tensor] = None) -> torch.Tensor:
         r"""The classification loss under the advice (phases 2 and 4).
 
-        :math:`\mathcal{L}^{train} = \mathrm{MES}(\Phi_c(W_f \odot f), y; s)`
-        with the parts of the advice that the advisor has.
+        :math:`\mathcal{L}^{train} = \frac{1}{N} \sum_i v_i\,
+        \mathrm{MES}(\Phi_c(W_f \odot f_i), y_i; s_i)` with the parts of
+        the advice the advisor gives: ``w_f`` (MFRW), ``s`` (MES),
+        ``sample_weight`` :math:`v_i` (MW-Net); a missing part is the
+        identity.
         """
         w_f = advice.get('w_f')
         attended = feats * w_f if w_f is not None else feats
@@ -117,5 +120,11 @@ class AdvisorHead(LinearClsHead):
         extra = {}
         if advice.get('s') is not None:
             extra = dict(s=advice['s'], beta=beta)
+        # A per-sample loss weight (MW-Net, section 2.4.1, eq. 2.1).
+        weight = advice.get('sample_weight')
         return self.loss_module(
-            logits, labels, avg_factor=logits.size(0), **extra)
+            logits,
+            labels,
+            weight=weight.reshape(-1) if weight is not None else None,
+            avg_factor=logits.size(0),
+            **extra)

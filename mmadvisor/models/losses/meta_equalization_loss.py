@@ -89,7 +89,7 @@ def meta_equalization_loss(cls_score: torch.Tensor,
         log_partition = anchor.squeeze(1) + torch.log(total)
     loss = log_partition - target_logit
     if weight is not None:
-        weight = weight.float()
+        weight = weight.to(loss.dtype)
     return weight_reduce_loss(
         loss, weight=weight, reduction=reduction, avg_factor=avg_factor)
 
