@@ -108,4 +108,5 @@ def batch_of(dataset, indices):
 def toy():
     return dict(
         train=ToyDataset(12, seed=1), meta=ToyDataset(6, seed=2),
-        classifier=tiny_classifier, wrapper=meta_wrapper, batch=batch_of)
+        classifier=tiny_classifier, wrapper=meta_wrapper, batch=batch_of,
+        dataset=ToyDataset)

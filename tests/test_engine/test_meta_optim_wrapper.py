@@ -43,13 +43,14 @@ def _meta_objective(model, train_batch, meta_batch, lr):
         out, torch.cat([s.gt_label for s in meta['data_samples']]))
 
 
+@pytest.mark.parametrize('mode', ['forward', 'double_backward'])
 @pytest.mark.parametrize('outputs', [('mfrw', 'mes'), ('mfrw', ), ('mes', )])
-def test_meta_gradient_matches_finite_differences(toy, outputs):
+def test_meta_gradient_matches_finite_differences(toy, outputs, mode):
     model = toy['classifier'](outputs=outputs, rho=1.0, dtype=torch.float64)
     reference = copy.deepcopy(model)
     # SGD with lr 1 on the advisor: theta_before - theta_after = gradient.
     wrapper = toy['wrapper'](
-        model, toy['meta'], meta_batch=6, lr=0.5,
+        model, toy['meta'], meta_batch=6, lr=0.5, meta_gradient=mode,
         meta_optimizer=dict(type='SGD', lr=1.0))
     train_batch = toy['batch'](toy['train'], range(12))
     meta_batch = toy['batch'](toy['meta'], range(6))
@@ -110,25 +111,54 @@ def test_actual_step_uses_updated_advisor(toy):
                for n in after)
 
 
-def test_virtual_step_leaves_real_model_untouched(toy):
+@pytest.mark.parametrize('mode', ['forward', 'double_backward'])
+def test_virtual_step_leaves_real_model_untouched(toy, mode):
+    from mmadvisor.engine.optimizers.meta_optim_wrapper import _TrainBatch
     model = toy['classifier']()
-    wrapper = toy['wrapper'](model, toy['meta'], lr=0.3)
+    wrapper = toy['wrapper'](model, toy['meta'], lr=0.3, meta_gradient=mode)
     state = copy.deepcopy(model.state_dict())
     data = model.data_preprocessor(toy['batch'](toy['train'], range(12)), True)
     y = torch.cat([s.gt_label for s in data['data_samples']])
     feats = model.head.pre_logits(model.extract_feat(data['inputs']))
     pre, logits = model.head.pre_loss(feats, y)
-    virtual = wrapper.virtual_train(model, feats, y, pre,
-                                    model.head.sample_beta(logits))
+    virtual, hparams = wrapper.virtual_train(
+        model, _TrainBatch(data['inputs'], feats, y, pre,
+                           model.head.sample_beta(logits)))
     for name, value in model.state_dict().items():
         assert torch.equal(value, state[name]), name
     assert not any(p.grad is not None for p in model.parameters())
     assert wrapper.optimizer.state_dict()['state'] == {}
     assert set(virtual) == set(_classifier_params(model))
-    assert all(v.requires_grad and v.grad_fn is not None
+    assert all(hp['lr'] == 0.3 for hp in hparams.values())
+    # Only the double-backward form keeps the graph to the advisor.
+    assert all((v.grad_fn is not None) == (mode == 'double_backward')
                for v in virtual.values())
     assert any(not torch.allclose(virtual[n], p)
                for n, p in _classifier_params(model).items())
+
+
+@pytest.mark.parametrize('mirror', [False, True])
+def test_forward_mode_equals_double_backward(toy, mirror):
+    """Both meta-gradient forms, on a batch-norm model, after real steps
+    (momentum buffers, Nesterov), give the same advisor update."""
+    results = []
+    for mode in ('forward', 'double_backward'):
+        model = toy['classifier'](rho=1.0, dtype=torch.float64, with_bn=True)
+        wrapper = toy['wrapper'](
+            model, toy['meta'], lr=0.2, meta_gradient=mode,
+            mirror_optimizer=mirror, meta_optimizer=dict(type='SGD', lr=1.0))
+        wrapper.optimizer.param_groups[0].update(
+            momentum=0.9, nesterov=True, weight_decay=1e-3)
+        for step in range(3):
+            before = _advisor_vector(model)
+            model.train_step(toy['batch'](toy['train'], range(12)), wrapper)
+        results.append((before - _advisor_vector(model),
+                        _classifier_params(model)))
+    (g_fwd, p_fwd), (g_dbl, p_dbl) = results
+    assert g_fwd.abs().max() > 1e-6
+    assert torch.allclose(g_fwd, g_dbl, rtol=1e-7, atol=1e-12)
+    for name in p_fwd:
+        assert torch.allclose(p_fwd[name], p_dbl[name], atol=1e-12), name
 
 
 def test_virtual_params_selection_and_interval(toy):
@@ -215,7 +245,7 @@ def test_bf16_autocast_trains_finite(toy):
 
 
 def test_meta_set_must_cover_every_class(toy):
-    from conftest import ToyDataset
+    ToyDataset = toy['dataset']
     model = toy['classifier']()
     batch = toy['batch'](toy['train'], range(6))
     wrapper = toy['wrapper'](model, ToyDataset(4, labels=[0, 0, 1, 1]))

@@ -51,6 +51,26 @@ def test_plain_step_is_gradient_descent_and_differentiable():
     assert torch.allclose(d_theta, -0.1 * w.detach())
 
 
+@pytest.mark.parametrize('hp,slope', [
+    (dict(lr=0.1), 0.1),
+    (dict(lr=0.1, momentum=0.9, momentum_buffer=None), 0.1),
+    (dict(lr=0.1, momentum=0.9, dampening=0.2, momentum_buffer=1), 0.08),
+    (dict(lr=0.1, momentum=0.9, nesterov=True, momentum_buffer=1), 0.19),
+])
+def test_slope_is_the_derivative_of_the_step(hp, slope):
+    """d w_hat / d g, by hand and by autograd through the step."""
+    from mmadvisor.engine.optimizers.virtual_step import virtual_step_slope
+    assert virtual_step_slope(hp, True) == pytest.approx(slope)
+    w = torch.randn(3)
+    g = torch.randn(3, requires_grad=True)
+    hp = dict(hp, weight_decay=0.01)
+    if hp.get('momentum_buffer') is not None:
+        hp['momentum_buffer'] = torch.randn(3)
+    out = virtual_sgd_step(dict(w=w), dict(w=g), dict(w=hp), True)['w']
+    (d, ) = torch.autograd.grad(out.sum(), g)
+    assert torch.allclose(d, torch.full((3, ), -slope))
+
+
 def test_mirroring_needs_sgd():
     w = torch.randn(3, requires_grad=True)
     with pytest.raises(ValueError, match='classifier optimizer is Adam'):
@@ -71,7 +91,9 @@ def test_wrapper_mirrors_optimizer_state(toy):
     feats = model.head.pre_logits(model.extract_feat(data['inputs']))
     pre, logits = model.head.pre_loss(feats, y)
     beta = torch.ones_like(logits)
-    virtual = wrapper.virtual_train(model, feats, y, pre, beta)
+    from mmadvisor.engine.optimizers.meta_optim_wrapper import _TrainBatch
+    virtual, _ = wrapper.virtual_train(
+        model, _TrainBatch(data['inputs'], feats, y, pre, beta))
 
     real = copy.deepcopy(model)
     real_params = [p for n, p in real.named_parameters()

@@ -1,6 +1,6 @@
 """The bilevel advisor step, thesis sections 2.4.4 and 3.4.4."""
 import contextlib
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.distributed as torch_dist
@@ -10,14 +10,37 @@ from mmengine.dist import get_rank, get_world_size, is_distributed
 from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
 from mmpretrain.registry import OPTIM_WRAPPERS
+from torch.autograd import forward_ad
 from torch.func import functional_call
 from torch.profiler import record_function
 from torch.optim import Optimizer
 from torch.utils.data import DataLoader
 
-from .virtual_step import flatten, sgd_hparams, unflatten, virtual_sgd_step
+from .virtual_step import (flatten, sgd_hparams, unflatten, virtual_sgd_step,
+                           virtual_step_slope)
 
 AMP_DTYPES = {'bfloat16': torch.bfloat16, 'float16': torch.float16}
+META_GRADIENTS = ('forward', 'double_backward')
+
+
+class _TrainBatch(NamedTuple):
+    """What phase 1 computed on the training batch, for phases 2-4."""
+    inputs: torch.Tensor
+    feats: torch.Tensor
+    labels: torch.Tensor
+    pre_loss: torch.Tensor
+    beta: Optional[torch.Tensor]
+
+
+class _FeatureExtractor(nn.Module):
+    """``head.pre_logits(extract_feat(x))`` as a module's forward."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        return self.model.head.pre_logits(self.model.extract_feat(inputs))
 
 
 @OPTIM_WRAPPERS.register_module()
@@ -87,6 +110,13 @@ class MetaOptimWrapper(OptimWrapper):
             selection). ``None`` means every trainable parameter (the
             thesis). Defaults to None.
         sync_virtual_step (bool): See above. Defaults to True.
+        meta_gradient (str): How phase 3 forms the advisor's gradient, both
+            exact: ``'double_backward'`` differentiates the meta loss
+            through the virtual step's graph (the literal form of eq. 2.4);
+            ``'forward'`` (default) uses one Jacobian-vector product of the
+            backbone instead (see :meth:`_meta_gradient_forward`), which
+            skips the backward-of-backward pass: same values up to float
+            rounding, less time and memory.
         amp (bool | str): Mixed precision for the forward passes:
             ``False``, ``True`` (bfloat16 on CPU and on GPUs that support it,
             float16 otherwise), ``'bfloat16'`` or ``'float16'``. float16
@@ -104,6 +134,7 @@ class MetaOptimWrapper(OptimWrapper):
                  advisor_interval: int = 1,
                  virtual_params: Optional[Sequence[str]] = None,
                  sync_virtual_step: bool = True,
+                 meta_gradient: str = 'forward',
                  amp: Union[bool, str] = False,
                  loss_scale: float = 2.0**16,
                  accumulative_counts: int = 1,
@@ -123,6 +154,9 @@ class MetaOptimWrapper(OptimWrapper):
         if not isinstance(advisor_interval, int) or advisor_interval < 1:
             raise ValueError(f'advisor_interval={advisor_interval} must be a '
                              'positive integer (1 = every iteration).')
+        if meta_gradient not in META_GRADIENTS:
+            raise ValueError(f"meta_gradient='{meta_gradient}' must be one of "
+                             f'{META_GRADIENTS}.')
         if meta_dataloader is None:
             raise ValueError(
                 'MetaOptimWrapper needs meta_dataloader: the clean, balanced '
@@ -138,6 +172,7 @@ class MetaOptimWrapper(OptimWrapper):
         self.virtual_params = tuple(virtual_params) \
             if virtual_params is not None else None
         self.sync_virtual_step = sync_virtual_step
+        self.meta_gradient = meta_gradient
         self.amp_dtype = self._parse_amp(amp)
         self.scaler = torch.amp.GradScaler(init_scale=loss_scale) \
             if self.amp_dtype is torch.float16 else None
@@ -179,14 +214,15 @@ class MetaOptimWrapper(OptimWrapper):
         beta = head.sample_beta(pre_logits, self._beta_generator(inputs))
         log_vars = dict(loss_pre=pre_loss.mean().item())
         if update_advisor:
+            batch = _TrainBatch(inputs, feats, labels, pre_loss, beta)
             # Phase 2: virtual train.
             with record_function('advisor/2_virtual_train'):
-                virtual = self.virtual_train(model, feats, labels, pre_loss,
-                                             beta)
+                virtual = self.virtual_train(model, batch)
             # Phase 3: meta train.
             if virtual is not None:
                 with record_function('advisor/3_meta_train'):
-                    log_vars['loss_meta'] = self.meta_train(model, virtual)
+                    log_vars['loss_meta'] = self.meta_train(
+                        model, *virtual, batch)
         # Phase 4: actual train.
         with record_function('advisor/4_actual_train'):
             log_vars.update(
@@ -196,24 +232,31 @@ class MetaOptimWrapper(OptimWrapper):
         self.num_steps += 1
         return log_vars
 
-    def virtual_train(self, model: nn.Module, feats: torch.Tensor,
-                      labels: torch.Tensor, pre_loss: torch.Tensor,
-                      beta: Optional[torch.Tensor]
-                      ) -> Optional[Dict[str, torch.Tensor]]:
+    def virtual_train(self, model: nn.Module, batch: '_TrainBatch'
+                      ) -> Optional[Tuple[Dict[str, torch.Tensor], dict]]:
         r"""Phase 2: the virtual parameters :math:`\hat{w}(\theta)`.
 
-        Returns ``None`` (skip the meta update) when float16 gradients
-        overflow.
+        ``meta_gradient='double_backward'`` keeps the graph from
+        :math:`\theta` to :math:`\hat{w}`; ``'forward'`` takes a
+        first-order step (the meta-gradient is then formed in phase 3).
+
+        Returns:
+            tuple | None: the virtual parameters by name and the step's
+            hyper-parameters, or ``None`` (skip the meta update) when
+            float16 gradients overflow.
         """
+        head = model.head
         with self._autocast():
-            advice = model.head.advise(feats, pre_loss)
-            loss = model.head.advised_loss(feats, labels, advice, beta)
+            advice = head.advise(batch.feats, batch.pre_loss)
+            loss = head.advised_loss(batch.feats, batch.labels, advice,
+                                     batch.beta)
         self._check_finite(loss, 'virtual-train loss')
         names, params = self._virtual_parameters(model)
+        double = self.meta_gradient == 'double_backward'
         grads = torch.autograd.grad(
             self._scale(loss),
             params,
-            create_graph=True,
+            create_graph=double,
             retain_graph=True,
             allow_unused=True)
         grads = [
@@ -224,19 +267,30 @@ class MetaOptimWrapper(OptimWrapper):
                 torch.isfinite(g).all() for g in grads):
             return None
         if self.sync_virtual_step and self._world_size() > 1:
-            grads = _all_reduce_mean_differentiable(grads)
+            grads = _all_reduce_mean_differentiable(grads) if double \
+                else _all_reduce_mean(grads)
         hparams = sgd_hparams(self.optimizer,
                               {id(p): n
                                for n, p in zip(names, params)},
                               self.mirror_optimizer)
-        return virtual_sgd_step(
-            dict(zip(names, params)), dict(zip(names, grads)), hparams,
-            self.mirror_optimizer)
+        current = dict(zip(names, params)) if double else {
+            n: p.detach()
+            for n, p in zip(names, params)
+        }
+        virtual = virtual_sgd_step(current, dict(zip(names, grads)), hparams,
+                                   self.mirror_optimizer)
+        return virtual, hparams
 
-    def meta_train(self, model: nn.Module,
-                   virtual: Dict[str, torch.Tensor]) -> float:
+    def meta_train(self, model: nn.Module, virtual: Dict[str, torch.Tensor],
+                   hparams: dict, batch: '_TrainBatch') -> float:
         """Phase 3: update the advisor on a meta batch; returns its loss."""
         inputs, labels, _ = self._unpack(model, self._next_meta_batch(), False)
+        double = self.meta_gradient == 'double_backward'
+        if not double:
+            virtual = {
+                n: w.detach().requires_grad_()
+                for n, w in virtual.items()
+            }
         # Copies of the buffers: the virtual model's batch-norm statistics
         # must not leak into the real model.
         buffers = {n: b.clone() for n, b in model.named_buffers()}
@@ -250,13 +304,21 @@ class MetaOptimWrapper(OptimWrapper):
         loss = F.cross_entropy(logits.float(), labels)
         self._check_finite(loss, 'meta loss')
         advisor_params = self._advisor_parameters(model)
-        grads = torch.autograd.grad(
-            self._scale(loss),
-            advisor_params,
-            retain_graph=True,
-            allow_unused=True)
+        if double:
+            grads = torch.autograd.grad(
+                self._scale(loss),
+                advisor_params,
+                retain_graph=True,
+                allow_unused=True)
+            grads = [
+                None if g is None else g / self._loss_scale() for g in grads
+            ]
+        else:
+            grads = self._meta_gradient_forward(model, loss, virtual,
+                                                hparams, batch,
+                                                advisor_params)
         grads = [
-            torch.zeros_like(p) if g is None else g / self._loss_scale()
+            torch.zeros_like(p) if g is None else g
             for p, g in zip(advisor_params, grads)
         ]
         if self._world_size() > 1:
@@ -267,6 +329,98 @@ class MetaOptimWrapper(OptimWrapper):
             self.meta_optimizer.step()
         self.meta_optimizer.zero_grad(set_to_none=True)
         return loss.item()
+
+    def _meta_gradient_forward(self, model: nn.Module, meta_loss: torch.Tensor,
+                               virtual: Dict[str, torch.Tensor],
+                               hparams: dict, batch: '_TrainBatch',
+                               advisor_params: List[torch.Tensor]) -> list:
+        r"""The meta-gradient without differentiating through the backbone's
+        backward pass.
+
+        With :math:`v = \nabla_{\hat{w}} \mathcal{L}^{meta}` and
+        :math:`\hat{w} = w - c\,\alpha\, g(\theta)` (``c`` = the slope of
+        the virtual step in ``g``, 1 for eq. 2.3),
+
+        .. math::
+            \nabla_\theta \mathcal{L}^{meta} = \nabla_\theta
+            \big\langle g(\theta), -c\,\alpha\, v \big\rangle
+            = \nabla_\theta \Big( \big\langle
+            \tfrac{\partial H}{\partial f}, \dot{f} \big\rangle +
+            \big\langle \tfrac{\partial H}{\partial w_c}, t_c
+            \big\rangle \Big),
+
+        where :math:`t = -c\,\alpha\, v`, :math:`H(f, w_c, \theta)` is the
+        advised training loss as a function of the features and the head
+        (the advisor sees ``f`` detached, so :math:`\theta` enters only
+        there) and :math:`\dot{f} = J_f(w_b)\, t_b` is the change of the
+        training features along the backbone part of ``t``: one
+        forward-mode pass (a Jacobian-vector product) instead of a backward
+        pass through the graph of a backward pass. Exact, like the
+        double-backward form; cheaper in time and memory.
+        """
+        names = list(virtual)
+        v = torch.autograd.grad(
+            self._scale(meta_loss), [virtual[n] for n in names],
+            allow_unused=True)
+        v = [
+            torch.zeros_like(virtual[n]) if g is None else g /
+            self._loss_scale() for n, g in zip(names, v)
+        ]
+        if self.scaler is not None and not all(
+                torch.isfinite(g).all() for g in v):
+            return [None] * len(advisor_params)
+        if self.sync_virtual_step and self._world_size() > 1:
+            v = _all_reduce_mean(v)
+        tangents = {
+            n: -virtual_step_slope(hparams[n], self.mirror_optimizer) * g
+            for n, g in zip(names, v)
+        }
+        head_names = [n for n in names if n.startswith('head.')]
+        body = {n: t for n, t in tangents.items() if n not in head_names}
+        f_dot = self._feature_jvp(model, batch.inputs, body) if body else None
+
+        head = model.head
+        feats = batch.feats.detach().requires_grad_(f_dot is not None)
+        with self._autocast():
+            advice = head.advise(feats, batch.pre_loss)
+            loss = head.advised_loss(feats, batch.labels, advice, batch.beta)
+        named = dict(model.named_parameters())
+        wrt = ([feats] if f_dot is not None else []) + [
+            named[n] for n in head_names
+        ]
+        directions = ([f_dot] if f_dot is not None else []) + [
+            tangents[n] for n in head_names
+        ]
+        partials = torch.autograd.grad(
+            loss, wrt, create_graph=True, allow_unused=True)
+        phi = sum((d * t).sum() for d, t in zip(partials, directions)
+                  if d is not None)
+        if not torch.is_tensor(phi) or not phi.requires_grad:
+            return [None] * len(advisor_params)
+        return list(
+            torch.autograd.grad(phi, advisor_params, allow_unused=True))
+
+    def _feature_jvp(self, model: nn.Module, inputs: torch.Tensor,
+                     tangents: Dict[str, torch.Tensor]) -> torch.Tensor:
+        """Forward-mode derivative of the features along ``tangents``."""
+        extractor = _FeatureExtractor(model)
+        with torch.no_grad(), forward_ad.dual_level():
+            params = {
+                f'model.{n}': forward_ad.make_dual(p.detach(), tangents[n])
+                for n, p in model.named_parameters() if n in tangents
+            }
+            buffers = {
+                f'model.{n}': b.clone()
+                for n, b in model.named_buffers()
+            }
+            with self._autocast():
+                out = functional_call(
+                    extractor, {
+                        **params,
+                        **buffers
+                    }, (inputs, ), strict=False)
+            tangent = forward_ad.unpack_dual(out).tangent
+        return torch.zeros_like(out) if tangent is None else tangent
 
     def actual_train(self, model: nn.Module, feats: torch.Tensor,
                      labels: torch.Tensor, pre_loss: torch.Tensor,

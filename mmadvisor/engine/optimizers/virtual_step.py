@@ -55,6 +55,24 @@ def virtual_sgd_step(params: Dict[str, torch.Tensor],
     return new_params
 
 
+def virtual_step_slope(hp: dict, mirror_optimizer: bool = False) -> float:
+    r"""The factor ``s`` in :math:`\partial \hat{w} / \partial g = -s`.
+
+    :func:`virtual_sgd_step` is affine in the gradient ``g``:
+    ``lr`` for plain SGD; with mirrored momentum ``lr (1 - dampening)``
+    once a momentum buffer exists (``lr`` before), times
+    ``(1 + momentum)`` with Nesterov. Weight decay and the buffer do not
+    depend on ``g``.
+    """
+    slope = 1.0
+    if mirror_optimizer and hp.get('momentum', 0):
+        inner = 1.0 if hp.get('momentum_buffer') is None else \
+            1 - hp.get('dampening', 0)
+        slope = 1 + hp['momentum'] * inner if hp.get('nesterov', False) \
+            else inner
+    return hp['lr'] * slope
+
+
 def sgd_hparams(optimizer: torch.optim.Optimizer,
                 names: Dict[int, str],
                 mirror_optimizer: bool) -> Dict[str, dict]:
