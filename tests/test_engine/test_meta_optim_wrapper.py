@@ -344,3 +344,20 @@ def test_mw_net_runs_on_the_same_machinery(toy):
     got = model.head.advised_loss(feats, labels, dict(sample_weight=v))
     ce = F.cross_entropy(model.head.fc(feats), labels, reduction='none')
     assert got.item() == pytest.approx((v * ce).mean().item())
+
+
+@pytest.mark.parametrize('mode', ['forward', 'double_backward'])
+def test_fp16_loss_scaling_trains_finite(toy, mode):
+    """float16 autocast with dynamic loss scaling through phases 2-4."""
+    model = toy['classifier'](with_bn=True)
+    wrapper = toy['wrapper'](model, toy['meta'], amp='float16',
+                             meta_gradient=mode, meta_lr=1e-2)
+    assert wrapper.scaler is not None
+    batch = toy['batch'](toy['train'], range(12))
+    theta0 = _advisor_vector(model)
+    for _ in range(4):
+        logs = model.train_step(batch, wrapper)
+        assert all(torch.isfinite(torch.tensor(v)) for v in logs.values())
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+    assert not torch.equal(theta0, _advisor_vector(model))
+    assert 'loss_scaler' in wrapper.state_dict()

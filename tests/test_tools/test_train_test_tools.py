@@ -1,6 +1,7 @@
 """End to end: tools/train.py, resume, strip, stock-MMPretrain inference."""
 import os
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -178,3 +179,13 @@ def test_bad_config_values_fail_clearly(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True)
     assert proc.returncode != 0
     assert 'noise_ratio=1.5' in proc.stderr
+
+
+def test_amp_flag_trains_the_meta_step_in_bf16(tmp_path):
+    proc = run(
+        ['tools/train.py', CONFIG, '--work-dir', str(tmp_path), '--amp',
+         '--cfg-options', *TINY, 'train_cfg.max_epochs=1'])
+    log = proc.stdout + proc.stderr
+    assert "amp=True" in log and 'MetaOptimWrapper' in log
+    losses = [float(x) for x in re.findall(r' loss: ([-\d.e+naif]+)', log)]
+    assert losses and all(np.isfinite(losses))

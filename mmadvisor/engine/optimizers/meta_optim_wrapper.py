@@ -69,7 +69,13 @@ class MetaOptimWrapper(OptimWrapper):
     the thesis' algorithm exactly, with one batch-norm statistics update per
     iteration instead of one per phase. The meta forward of phase 3 runs on
     copies of the buffers, so the meta set never enters the running
-    statistics.
+    statistics. The advisor's gradient :math:`\partial \mathcal{L}^{meta}
+    (\hat{w}(\theta)) / \partial \theta` is formed either by
+    differentiating through the virtual step's graph
+    (``meta_gradient='double_backward'``) or, by default, with one
+    forward-mode product of the backbone (``'forward'``,
+    :meth:`_meta_gradient_forward`): the same value, without a backward pass
+    through a backward pass.
 
     Distributed training (:class:`MetaDistributedDataParallel`, any number
     of processes) synchronises, at each step:
@@ -174,7 +180,9 @@ class MetaOptimWrapper(OptimWrapper):
         self.sync_virtual_step = sync_virtual_step
         self.meta_gradient = meta_gradient
         self.amp_dtype = self._parse_amp(amp)
-        self.scaler = torch.amp.GradScaler(init_scale=loss_scale) \
+        self.scaler = torch.amp.GradScaler(
+            'cuda' if torch.cuda.is_available() else 'cpu',
+            init_scale=loss_scale) \
             if self.amp_dtype is torch.float16 else None
         self.num_steps = 0
         self.meta_consumed = 0
