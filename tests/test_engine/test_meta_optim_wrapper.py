@@ -123,7 +123,8 @@ def test_virtual_step_leaves_real_model_untouched(toy, mode):
     pre, logits = model.head.pre_loss(feats, y)
     virtual, hparams = wrapper.virtual_train(
         model, _TrainBatch(data['inputs'], feats, y, pre,
-                           model.head.sample_beta(logits)))
+                           model.head.sample_beta(logits), logits,
+                           data['data_samples']))
     for name, value in model.state_dict().items():
         assert torch.equal(value, state[name]), name
     assert not any(p.grad is not None for p in model.parameters())

@@ -93,7 +93,8 @@ def test_wrapper_mirrors_optimizer_state(toy):
     beta = torch.ones_like(logits)
     from mmadvisor.engine.optimizers.meta_optim_wrapper import _TrainBatch
     virtual, _ = wrapper.virtual_train(
-        model, _TrainBatch(data['inputs'], feats, y, pre, beta))
+        model, _TrainBatch(data['inputs'], feats, y, pre, beta, logits,
+                           data['data_samples']))
 
     real = copy.deepcopy(model)
     real_params = [p for n, p in real.named_parameters()

@@ -30,6 +30,8 @@ class _TrainBatch(NamedTuple):
     labels: torch.Tensor
     pre_loss: torch.Tensor
     beta: Optional[torch.Tensor]
+    pre_logits: torch.Tensor
+    samples: list
 
 
 class _FeatureExtractor(nn.Module):
@@ -220,9 +222,10 @@ class MetaOptimWrapper(OptimWrapper):
             self._check_features(head, feats)
             pre_loss, pre_logits = head.pre_loss(feats, labels)
         beta = head.sample_beta(pre_logits, self._beta_generator(inputs))
+        batch = _TrainBatch(inputs, feats, labels, pre_loss, beta, pre_logits,
+                            samples)
         log_vars = dict(loss_pre=pre_loss.mean().item())
         if update_advisor:
-            batch = _TrainBatch(inputs, feats, labels, pre_loss, beta)
             # Phase 2: virtual train.
             with record_function('advisor/2_virtual_train'):
                 virtual = self.virtual_train(model, batch)
@@ -233,9 +236,7 @@ class MetaOptimWrapper(OptimWrapper):
                         model, *virtual, batch)
         # Phase 4: actual train.
         with record_function('advisor/4_actual_train'):
-            log_vars.update(
-                self.actual_train(model, feats, labels, pre_loss, beta,
-                                  samples, pre_logits))
+            log_vars.update(self.actual_train(model, batch))
         self._sync_buffers(model)
         self.num_steps += 1
         return log_vars
@@ -430,15 +431,14 @@ class MetaOptimWrapper(OptimWrapper):
             tangent = forward_ad.unpack_dual(out).tangent
         return torch.zeros_like(out) if tangent is None else tangent
 
-    def actual_train(self, model: nn.Module, feats: torch.Tensor,
-                     labels: torch.Tensor, pre_loss: torch.Tensor,
-                     beta: Optional[torch.Tensor], samples: list,
-                     pre_logits: torch.Tensor) -> Dict[str, float]:
+    def actual_train(self, model: nn.Module,
+                     batch: '_TrainBatch') -> Dict[str, float]:
         """Phase 4: the real step of the classifier with the new advice."""
         with self._autocast():
             with torch.no_grad():
-                advice = model.head.advise(feats, pre_loss)
-            loss = model.head.advised_loss(feats, labels, advice, beta)
+                advice = model.head.advise(batch.feats, batch.pre_loss)
+            loss = model.head.advised_loss(batch.feats, batch.labels, advice,
+                                           batch.beta)
         self._check_finite(loss, 'training loss')
         if self.scaler is not None:
             self.scaler.scale(loss).backward()
@@ -456,10 +456,10 @@ class MetaOptimWrapper(OptimWrapper):
         if self.record_advice:
             self.latest_advice = dict(
                 sample_idx=torch.tensor(
-                    [s.metainfo.get('sample_idx', -1) for s in samples]),
-                gt_label=labels.detach(),
-                pre_loss=pre_loss.detach(),
-                pred_score=pre_logits.detach().float().softmax(dim=1),
+                    [s.metainfo.get('sample_idx', -1) for s in batch.samples]),
+                gt_label=batch.labels.detach(),
+                pre_loss=batch.pre_loss.detach(),
+                pred_score=batch.pre_logits.detach().float().softmax(dim=1),
                 **{k: v.detach().float()
                    for k, v in advice.items() if v is not None})
         log_vars = dict(loss=loss.item())
