@@ -362,3 +362,24 @@ def test_fp16_loss_scaling_trains_finite(toy, mode):
     assert all(torch.isfinite(p).all() for p in model.parameters())
     assert not torch.equal(theta0, _advisor_vector(model))
     assert 'loss_scaler' in wrapper.state_dict()
+
+
+def test_missing_meta_dataloader_is_named(toy):
+    from mmpretrain.registry import OPTIM_WRAPPER_CONSTRUCTORS
+    model = toy['classifier']()
+    with pytest.raises(ValueError, match='needs meta_dataloader'):
+        OPTIM_WRAPPER_CONSTRUCTORS.build(
+            dict(type='MetaOptimWrapperConstructor',
+                 optim_wrapper_cfg=dict(
+                     type='MetaOptimWrapper',
+                     optimizer=dict(type='SGD', lr=0.1))))(model)
+    with pytest.raises(ValueError, match="sampler.type='DefaultSampler'"):
+        wrapper = OPTIM_WRAPPER_CONSTRUCTORS.build(
+            dict(type='MetaOptimWrapperConstructor',
+                 optim_wrapper_cfg=dict(
+                     type='MetaOptimWrapper',
+                     optimizer=dict(type='SGD', lr=0.1),
+                     meta_dataloader=dict(
+                         batch_size=2, dataset=dict(type='Digits'),
+                         sampler=dict(type='DefaultSampler')))))(model)
+        wrapper.meta_dataloader

@@ -137,7 +137,7 @@ class MetaOptimWrapper(OptimWrapper):
     def __init__(self,
                  optimizer: Optimizer,
                  meta_optimizer: Optimizer,
-                 meta_dataloader: Union[dict, DataLoader],
+                 meta_dataloader: Union[dict, DataLoader, None] = None,
                  mirror_optimizer: bool = False,
                  advisor_interval: int = 1,
                  virtual_params: Optional[Sequence[str]] = None,
@@ -168,7 +168,11 @@ class MetaOptimWrapper(OptimWrapper):
         if meta_dataloader is None:
             raise ValueError(
                 'MetaOptimWrapper needs meta_dataloader: the clean, balanced '
-                'meta set (e.g. 10 images per class, see MetaSplit).')
+                'meta set the advisor is meta-trained on. Add to the '
+                'optim_wrapper config e.g. meta_dataloader=dict(batch_size=..., '
+                "dataset=dict(type='MetaSplit', split='meta', "
+                "num_per_class=10, dataset=...), sampler=dict(type="
+                "'MetaSampler')).")
         super().__init__(optimizer=optimizer, **kwargs)
         self.meta_optimizer = meta_optimizer
         self._meta_dataloader_cfg = meta_dataloader
