@@ -1,10 +1,11 @@
 """Softmax Equalization Loss (Tan et al., CVPR 2020), thesis eq. (3.7)."""
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
 from mmpretrain.registry import MODELS
 
+from ...datasets.class_counts import load_class_counts
 from .meta_equalization_loss import meta_equalization_loss, sample_beta
 
 
@@ -22,7 +23,8 @@ class SoftmaxEqualizationLoss(nn.Module):
     classes send to a rare class are dropped with probability ``rho``.
 
     Args:
-        class_counts (Sequence[int]): Training images per class.
+        class_counts (Sequence[int] | str): Training images per class, or a
+            file with them (see :func:`load_class_counts`).
         lambda_ (float): Frequency threshold :math:`\lambda`.
             Defaults to 1.76e-3 (the value of Tan et al. for LVIS).
         rho (float): :math:`P(\beta = 1)`. Defaults to 0.9.
@@ -31,18 +33,18 @@ class SoftmaxEqualizationLoss(nn.Module):
     """
 
     def __init__(self,
-                 class_counts: Sequence[int],
+                 class_counts: Union[Sequence[int], str],
                  lambda_: float = 1.76e-3,
                  rho: float = 0.9,
                  reduction: str = 'mean',
                  loss_weight: float = 1.0) -> None:
         super().__init__()
-        counts = torch.as_tensor(list(class_counts), dtype=torch.float)
-        if counts.dim() != 1 or counts.numel() < 2 or (counts < 0).any() \
-                or counts.sum() <= 0:
+        counts = torch.as_tensor(
+            load_class_counts(class_counts), dtype=torch.float)
+        if counts.numel() < 2 or counts.sum() <= 0:
             raise ValueError(
-                f'class_counts={list(class_counts)} must list a non-negative '
-                'training-image count for each of at least 2 classes.')
+                f'class_counts={class_counts!r:.200} must give a training-'
+                'image count for each of at least 2 classes.')
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f'rho={rho} must be a probability in [0, 1].')
         frequency = counts / counts.sum()
