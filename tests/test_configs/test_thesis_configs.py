@@ -1,4 +1,5 @@
 """Thesis configs, grid and results tools (tables 2.1-2.4, 3.1-3.7)."""
+import functools
 import glob
 import importlib.util
 import json
@@ -40,7 +41,9 @@ grid = _tool('thesis_grid')
 collect = _tool('collect_results')
 
 
+@functools.lru_cache(maxsize=None)
 def load(rel):
+    """A parsed config (cached: tests read it, never change it)."""
     return Config.fromfile(osp.join(ROOT, rel), import_custom_modules=False)
 
 
@@ -50,7 +53,7 @@ def load(rel):
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(c, ROOT) for c in CONFIGS])
 def test_config_parses_and_model_builds(path):
-    cfg = Config.fromfile(path, import_custom_modules=False)
+    cfg = load(path)
     model_cfg = cfg.model.copy()
     # no download in tests: the ImageNet-pretrained weights are not loaded
     model_cfg.backbone = dict(model_cfg.backbone)
@@ -83,7 +86,7 @@ THESIS_CIFAR = [
                          ids=[osp.basename(c) for c in THESIS_CIFAR])
 def test_cifar_protocol_order(path):
     """Meta split first (clean), then the long tail, then the noise."""
-    cfg = Config.fromfile(path, import_custom_modules=False)
+    cfg = load(path)
     noise = cfg.train_dataloader.dataset
     lt = noise.dataset
     split = lt.dataset
@@ -397,27 +400,44 @@ def tiny_options(root, advisor):
     return opts
 
 
-@pytest.mark.parametrize('config,advisor,extra', [
-    ('configs/baselines/resnet32-ce_1xb128_cifar10-flip.py', False, []),
-    ('configs/mw_net/resnet32-mw-net_1xb128_cifar10-flip.py', True,
-     ['train_dataloader.dataset.noise_type=flip2']),
+TINY_RUNS = {
+    'ce': ('configs/baselines/resnet32-ce_1xb128_cifar10-flip.py', False, []),
+    'mw-net': ('configs/mw_net/resnet32-mw-net_1xb128_cifar10-flip.py', True,
+               ['train_dataloader.dataset.noise_type=flip2']),
+    'mfrw-mes-lt-flip':
     ('configs/mfrw_mes/resnet32-mfrw-mes_1xb128_cifar10-lt.py', True,
      [f'{grid.IF_KEY}=2', f'{grid.NOISE_RATIO_KEY}=0.4']),
-], ids=['ce', 'mw-net', 'mfrw-mes-lt-flip'])
-def test_tiny_end_to_end(cifar_root, tmp_path, config, advisor, extra):
-    work_dir = tmp_path / 'run'
+}
+
+
+@pytest.fixture(scope='module')
+def tiny_runs(cifar_root, tmp_path_factory):
+    """The three tiny trainings, run side by side (one thread each)."""
     env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore')
-    proc = subprocess.run(
-        [sys.executable, 'tools/train.py', config, '--work-dir',
-         str(work_dir), '--cfg-options',
-         *tiny_options(cifar_root, advisor), *extra],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-3000:]
+    procs = {}
+    for name, (config, advisor, extra) in TINY_RUNS.items():
+        work_dir = tmp_path_factory.mktemp(name)
+        procs[name] = (work_dir, subprocess.Popen(
+            [sys.executable, 'tools/train.py', config, '--work-dir',
+             str(work_dir), '--cfg-options',
+             *tiny_options(cifar_root, advisor), *extra],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True))
+    out = {}
+    for name, (work_dir, proc) in procs.items():
+        log, _ = proc.communicate(timeout=180)
+        out[name] = (work_dir, proc.returncode, log)
+    return out
+
+
+@pytest.mark.parametrize('name', sorted(TINY_RUNS))
+def test_tiny_end_to_end(tiny_runs, name):
+    config, advisor, _ = TINY_RUNS[name]
+    work_dir, returncode, log = tiny_runs[name]
+    assert returncode == 0, log[-3000:]
     assert ('loss_meta' in log) == advisor
     assert osp.exists(work_dir / 'epoch_1.pth')
     result = collect.read_result(str(work_dir))
     assert 0 <= result['accuracy/top1'] <= 100
     if 'lt' in config:  # the long tail ran after the meta split, noise last
         assert 'IF=2' in log
-
