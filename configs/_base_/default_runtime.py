@@ -5,7 +5,12 @@ custom_imports = dict(imports=['mmadvisor'], allow_failed_imports=False)
 
 # Save what the dataset wrappers generated (noisy labels, kept indices, the
 # meta split) under work_dir/generated/ before training starts.
-custom_hooks = [dict(type='DumpGeneratedHook')]
+# Stop before training if a count-dependent loss (BALMS, EQL) was given the
+# class counts of another protocol.
+custom_hooks = [
+    dict(type='DumpGeneratedHook'),
+    dict(type='ClassCountsCheckHook')
+]
 
 # Distributed advisor training synchronises in MetaOptimWrapper; MMEngine's
 # default DDP wrapper would bypass the bilevel step. Ignored on one process.

@@ -1,9 +1,7 @@
 # Copyright (c) mmadvisor contributors.
 # Each registered class is imported here, which registers it.
+from .advice_record_hook import AdviceRecordHook
+from .class_counts_check_hook import ClassCountsCheckHook
 from .dump_generated_hook import DumpGeneratedHook
 
-__all__ = []
-__all__ += ['DumpGeneratedHook']
-from .advice_record_hook import AdviceRecordHook  # noqa: E402
-
-__all__ += ['AdviceRecordHook']
+__all__ = ['AdviceRecordHook', 'ClassCountsCheckHook', 'DumpGeneratedHook']

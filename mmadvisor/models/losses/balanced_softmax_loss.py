@@ -96,6 +96,7 @@ class BalancedSoftmaxLoss(nn.Module):
         if reduction not in ('none', 'mean', 'sum'):
             raise ValueError(f"reduction={reduction!r} must be 'none', "
                              "'mean' or 'sum'.")
+        self.class_counts = [int(c) for c in counts]
         counts = torch.tensor(counts, dtype=torch.float64)
         self.register_buffer(
             'log_prior', (counts / counts.sum()).log().float(),

@@ -47,6 +47,7 @@ class SoftmaxEqualizationLoss(nn.Module):
                 'image count for each of at least 2 classes.')
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f'rho={rho} must be a probability in [0, 1].')
+        self.class_counts = [int(c) for c in counts.tolist()]
         frequency = counts / counts.sum()
         self.register_buffer('threshold', (frequency < lambda_).float())
         self.lambda_ = lambda_

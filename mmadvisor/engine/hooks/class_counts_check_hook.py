@@ -1,0 +1,56 @@
+"""Stop a run whose loss was given the class counts of another protocol."""
+from typing import Any, Optional
+
+import numpy as np
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmpretrain.registry import HOOKS
+
+from .dump_generated_hook import iter_nested_datasets
+
+
+def _nominal_labels(dataset: Any) -> Optional[np.ndarray]:
+    """Labels the count-dependent losses are meant to see.
+
+    The clean labels under a :class:`LabelNoiseDataset` (the thesis' LT+Flip
+    protocol gives the losses the nominal long-tail counts), else the labels
+    the training set serves.
+    """
+    for _, level in iter_nested_datasets(dataset):
+        if hasattr(level, 'clean_labels'):
+            return np.asarray(level.clean_labels)
+    if hasattr(dataset, 'get_gt_labels'):
+        return np.asarray(dataset.get_gt_labels())
+    return None
+
+
+@HOOKS.register_module()
+class ClassCountsCheckHook(Hook):
+    """Check a loss's ``class_counts`` against the training set, once.
+
+    ``BalancedSoftmaxLoss`` and ``SoftmaxEqualizationLoss`` take the
+    training-set class counts in their config. A run that changes the
+    protocol (e.g. ``imbalance_factor``) but not the counts would train
+    silently with a wrong prior; this hook compares them before training and
+    stops with both lists. Losses without ``class_counts`` are not checked.
+    """
+
+    priority = 'VERY_LOW'
+
+    def before_train(self, runner) -> None:
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        loss = getattr(getattr(model, 'head', None), 'loss_module', None)
+        given = getattr(loss, 'class_counts', None)
+        if given is None:
+            return
+        labels = _nominal_labels(runner.train_dataloader.dataset)
+        if labels is None:
+            return
+        actual = np.bincount(labels, minlength=len(given)).tolist()
+        if actual != list(given):
+            raise ValueError(
+                f'{type(loss).__name__}.class_counts={list(given)} but the '
+                f'training set has {actual} images per class: pass the counts '
+                'of this protocol (tools/thesis_grid.py --options-for CONFIG '
+                '--imbalance-factor IF prints them) or a counts file.')
