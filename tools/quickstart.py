@@ -17,6 +17,7 @@ import sys
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, ROOT)
 RUNS = {
     'cross-entropy': 'configs/quickstart/resnet20-ce_1xb64_digits-flip0.6.py',
     'MFRW-MES advisor':
@@ -31,6 +32,9 @@ def main():
                         help='randomness.seed of both runs')
     parser.add_argument('--sequential', action='store_true',
                         help='run one after the other instead of in parallel')
+    parser.add_argument('--update-readme', action='store_true',
+                        help="write the table into README.md's quickstart "
+                        'section')
     args = parser.parse_args()
     env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore')
     start = time.time()
@@ -64,13 +68,23 @@ def main():
         with open(osp.join(ROOT, out)) as f:
             accuracy = json.load(f)['accuracy/top1']
         rows.append((name, accuracy, train_time, checkpoint))
-    print('\nDigits, Flip noise p=0.6, meta set 10 images per class, '
-          f'seed {args.seed}: final-epoch test accuracy\n')
-    print('| method | test top-1 (%) | train time (s) | checkpoint |')
-    print('|---|---|---|---|')
-    for name, acc, secs, ckpt in rows:
-        print(f'| {name} | {acc:.2f} | {secs:.0f} | {ckpt} |')
-    print(f'\ntotal wall time: {time.time() - start:.0f} s')
+    lines = [
+        'Digits, Flip noise p=0.6, meta set 10 images per class, seed '
+        f'{args.seed}: final-epoch test accuracy', '',
+        '| method | test top-1 (%) | train time (s) |', '|---|---|---|'
+    ] + [f'| {name} | {acc:.2f} | {secs:.0f} |' for name, acc, secs, _ in rows]
+    lines += ['', f'total wall time: {time.time() - start:.0f} s '
+              f'({os.cpu_count()} CPU cores, two runs in parallel)'
+              if not args.sequential else
+              f'total wall time: {time.time() - start:.0f} s (sequential)']
+    print('\n' + '\n'.join(lines))
+    for name, _, _, ckpt in rows:
+        print(f'[{name}] checkpoint: {ckpt}')
+    if args.update_readme:
+        from mmadvisor.utils.readme import update_marked_section
+        update_marked_section(
+            osp.join(ROOT, 'README.md'), 'quickstart-table',
+            '`python tools/quickstart.py`\n\n' + '\n'.join(lines))
 
 
 if __name__ == '__main__':

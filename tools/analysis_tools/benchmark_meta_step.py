@@ -50,7 +50,7 @@ def build(setup: str, method: str, device: str):
     from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
     from mmpretrain.structures import DataSample
 
-    import mmadvisor  # noqa: F401
+    import mmadvisor  # noqa: F401  (registers the components)
     from mmadvisor.datasets.samplers import MetaSampler
     backbone, dims, batch, size, classes, last = SETUPS[setup]
     head = dict(num_classes=classes, in_channels=dims)
@@ -189,6 +189,10 @@ def main():
                         help='print a torch.profiler table for this method')
     parser.add_argument('--markdown', help='also write the table here')
     parser.add_argument('--json', help='also write the raw results here')
+    parser.add_argument(
+        '--update-readme', action='store_true',
+        help='replace the table between the benchmark-table markers of '
+        'README.md (with the command that made it)')
     # internal: one measurement in a fresh process
     parser.add_argument('--setup', help=argparse.SUPPRESS)
     parser.add_argument('--method', help=argparse.SUPPRESS)
@@ -248,6 +252,13 @@ def main():
     if args.markdown:
         with open(args.markdown, 'w') as f:
             f.write(table)
+    if args.update_readme:
+        command = 'python tools/analysis_tools/benchmark_meta_step.py ' + \
+            ' '.join(a for a in sys.argv[1:] if a != '--update-readme')
+        from mmadvisor.utils.readme import update_marked_section
+        update_marked_section(
+            osp.join(ROOT, 'README.md'), 'benchmark-table',
+            f'`{command.strip()}`\n\n{table}')
     if args.json:
         with open(args.json, 'w') as f:
             json.dump([{k: v for k, v in r.items() if k != 'profile'}
