@@ -3,7 +3,7 @@
 Used by test_distributed.py: the launch path is tools/train.py's
 (gloo initialisation on CPU, Runner, MetaDistributedDataParallel).
 Usage: torchrun --nproc_per_node=N dist_check.py WORK_DIR BATCH META_BATCH
-       {mlp,resnet}
+       {mlp,resnet} [{forward,double_backward}]
 """
 import os
 import os.path as osp
@@ -43,6 +43,13 @@ class DistCheckMLP(BaseModule):
 @HOOKS.register_module(force=True)
 class DumpRankStateHook(Hook):
 
+    def before_train(self, runner):
+        model = runner.model.module if hasattr(runner.model,
+                                               'module') else runner.model
+        torch.save(
+            dict(state=model.state_dict()),
+            osp.join(runner.work_dir, f'rank{get_rank()}_init.pth'))
+
     def after_train(self, runner):
         model = runner.model.module if hasattr(runner.model,
                                                'module') else runner.model
@@ -56,6 +63,7 @@ class DumpRankStateHook(Hook):
 
 def main():
     work_dir, batch, meta_batch, kind = sys.argv[1:5]
+    meta_gradient = sys.argv[5] if len(sys.argv) > 5 else 'forward'
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs', 'quickstart',
                  'resnet20-mfrw-mes_1xb64_digits-flip0.6.py'))
@@ -73,6 +81,7 @@ def main():
     cfg.train_dataloader.batch_size = int(batch)
     cfg.optim_wrapper.meta_dataloader.batch_size = int(meta_batch)
     cfg.optim_wrapper.optimizer.weight_decay = 0.0
+    cfg.optim_wrapper.meta_gradient = meta_gradient
     cfg.train_cfg = dict(by_epoch=False, max_iters=3, val_interval=100)
     cfg.param_scheduler = []
     cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None

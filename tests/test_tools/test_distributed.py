@@ -54,12 +54,13 @@ def test_ranks_hold_identical_state(tmp_path, kind):
     assert r0['optim']['meta_consumed'] == r1['optim']['meta_consumed'] == 15
 
 
-def test_two_processes_equal_one_process_with_double_batch(tmp_path):
+@pytest.mark.parametrize('mode', ['forward', 'double_backward'])
+def test_two_processes_equal_one_process_with_double_batch(tmp_path, mode):
     two, one = tmp_path / 'two', tmp_path / 'one'
     torchrun(2, osp.join(HERE, 'dist_check.py'), str(two), '8', '5', 'mlp',
-             port=29613)
+             mode, port=29613)
     torchrun(1, osp.join(HERE, 'dist_check.py'), str(one), '16', '10',
-             'mlp', port=29614)
+             'mlp', mode, port=29614)
     a = torch.load(two / 'rank0.pth', weights_only=True)
     b = torch.load(one / 'rank0.pth', weights_only=True)
     # Design (MetaOptimWrapper docstring): the virtual gradient, the meta-
@@ -77,10 +78,12 @@ def test_two_processes_equal_one_process_with_double_batch(tmp_path):
             assert torch.allclose(fa[key], fb[key], rtol=1e-4,
                                   atol=1e-6), (part, key)
     # ... and training moved them (not a vacuous comparison).
-    init = torch.load(one / 'rank0.pth', weights_only=True)['state']
+    init = torch.load(one / 'rank0_init.pth', weights_only=True)['state']
+    for prefix in ('backbone.', 'head.fc.', 'head.advisor.'):
+        assert any(not torch.allclose(init[k], v, atol=1e-6)
+                   for k, v in b['state'].items() if k.startswith(prefix))
     assert a['optim']['meta_consumed'] == 15
     assert b['optim']['meta_consumed'] == 30
-    assert init.keys() == b['state'].keys()
 
 
 def test_dist_train_script(tmp_path):

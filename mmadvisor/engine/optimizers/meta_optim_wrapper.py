@@ -85,12 +85,16 @@ class MetaOptimWrapper(OptimWrapper):
     - buffers: averaged after the step (floating point, e.g. batch-norm
       running statistics) or taken from rank 0 (integers), so that every
       rank holds identical buffers at every iteration boundary;
-    - phase 2: the virtual gradient is averaged over ranks with a
-      differentiable all-reduce (``sync_virtual_step=True``), so every rank
-      builds the same virtual model, the one a single process would build
-      from the whole global batch;
+    - phase 2: the virtual gradient is averaged over ranks
+      (``sync_virtual_step=True``; a differentiable all-reduce under
+      ``meta_gradient='double_backward'``), so every rank builds the same
+      virtual model, the one a single process would build from the whole
+      global batch;
     - phase 3: each rank draws its own slice of the meta batch
-      (:class:`MetaSampler`); the advisor's meta-gradients are averaged;
+      (:class:`MetaSampler`); under ``'forward'`` the meta loss's gradient
+      at the virtual model is averaged before each rank forms its part of
+      the advisor's gradient (see :meth:`_meta_gradient_forward`); the
+      advisor's meta-gradients are averaged;
     - phase 4: the classifier gradients are averaged, as DDP would.
 
     With ``sync_virtual_step=False`` each rank takes the virtual step on its
