@@ -10,8 +10,9 @@ from mmadvisor.engine.hooks import ClassCountsCheckHook
 DIGITS = dict(type='Digits', split='train', img_size=8)
 
 
-def runner_for(dataset_cfg, class_counts):
+def runner_for(dataset_cfg, class_counts, num_classes=10):
     head = nn.Module()
+    head.num_classes = num_classes
     head.loss_module = MODELS.build(
         dict(type='BalancedSoftmaxLoss', class_counts=class_counts))
     model = nn.Module()
@@ -44,3 +45,10 @@ def test_noisy_long_tail_uses_the_nominal_counts():
     ClassCountsCheckHook().before_train(runner_for(noisy, nominal))
     with pytest.raises(ValueError, match='images per class'):
         ClassCountsCheckHook().before_train(runner_for(noisy, served))
+
+
+def test_class_number_mismatch_stops():
+    counts = np.bincount(DATASETS.build(lt(10)).get_gt_labels()).tolist()
+    with pytest.raises(ValueError, match='model.head.num_classes=10'):
+        ClassCountsCheckHook().before_train(
+            runner_for(lt(10), counts, num_classes=1000))

@@ -26,7 +26,10 @@ def _nominal_labels(dataset: Any) -> Optional[np.ndarray]:
 
 @HOOKS.register_module()
 class ClassCountsCheckHook(Hook):
-    """Check a loss's ``class_counts`` against the training set, once.
+    """Check the head against the training set, once, before training.
+
+    The number of classes of the training set (its ``metainfo``) must be the
+    head's ``num_classes``.
 
     ``BalancedSoftmaxLoss`` and ``SoftmaxEqualizationLoss`` take the
     training-set class counts in their config. A run that changes the
@@ -40,11 +43,21 @@ class ClassCountsCheckHook(Hook):
     def before_train(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
-        loss = getattr(getattr(model, 'head', None), 'loss_module', None)
+        head = getattr(model, 'head', None)
+        dataset = runner.train_dataloader.dataset
+        classes = getattr(dataset, 'metainfo', {}).get('classes') or ()
+        num_classes = getattr(head, 'num_classes', None)
+        if classes and num_classes and len(classes) != num_classes:
+            raise ValueError(
+                f'the training set has {len(classes)} classes but the head '
+                f'has num_classes={num_classes}: set '
+                f'model.head.num_classes={len(classes)} (and the data '
+                'preprocessor\'s num_classes), or check the annotation files.')
+        loss = getattr(head, 'loss_module', None)
         given = getattr(loss, 'class_counts', None)
         if given is None:
             return
-        labels = _nominal_labels(runner.train_dataloader.dataset)
+        labels = _nominal_labels(dataset)
         if labels is None:
             return
         actual = np.bincount(labels, minlength=len(given)).tolist()
