@@ -1,5 +1,8 @@
 # The CE recipe trained with an MFRW-MES advisor (sections 3.4.1-3.4.4).
-_base_ = './resnet20-c8-ce_1xb64_fashion-mnist-flip0.4.py'
+# Meta lr 1e-3 instead of the thesis' 1e-4 (tuned for ~40k meta steps on
+# CIFAR): chosen on the digits proxy (1e-4: 65%, 1e-3: 83% top-1 at 30
+# epochs), never on the Fashion-MNIST test set.
+_base_ = './lenet5-ce_1xb64_fashion-mnist-flip0.4.py'
 model = dict(
     type='AdvisorClassifier',
     head=dict(
