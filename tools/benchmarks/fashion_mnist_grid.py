@@ -25,8 +25,8 @@ Writes into ``--out-dir``: ``results.jsonl`` (one line per finished run,
 kept across invocations: finished runs are skipped), ``results.csv``,
 ``table.md`` (mean +- sample std over seeds), ``runs/`` (work dirs), and
 rewrites the part of ``--readme`` between ``<!-- fashion-mnist-table:start
--->`` and ``<!-- fashion-mnist-table:end -->``, or, when that file lacks the
-markers, ``docs/fashion_mnist.md``.
+-->`` and ``<!-- fashion-mnist-table:end -->`` (it stops if they are
+missing).
 
 Examples::
 
@@ -77,8 +77,6 @@ METHODS = {
 COST = {'mwnet': 3, 'mfrw': 3, 'mes': 3, 'mfrw-mes': 3, 'ce': 1.2,
         'ce-union-meta': 1, 'meta-only': 0.3, 'ce-ft': 0.1}
 WRAPPERS = ('MetaSplit', 'LongTailDataset', 'LabelNoiseDataset')
-MARK_START = '<!-- fashion-mnist-table:start -->'
-MARK_END = '<!-- fashion-mnist-table:end -->'
 
 
 def parse_args(argv=None):
@@ -259,6 +257,8 @@ def describe(rows: List[dict], args) -> str:
 
 
 def write_outputs(rows: List[dict], args) -> str:
+    sys.path.insert(0, ROOT)
+    from mmadvisor.utils.readme import update_marked_section
     rows = sorted(rows, key=lambda r: (r['setting'], r['method'], r['seed']))
     with open(osp.join(args.out_dir, 'results.csv'), 'w', newline='') as f:
         fields = ['setting', 'method', 'seed', 'top1', 'train_samples',
@@ -270,19 +270,8 @@ def write_outputs(rows: List[dict], args) -> str:
     body = describe(rows, args) + '\n\n' + table + '\n'
     with open(osp.join(args.out_dir, 'table.md'), 'w') as f:
         f.write(body)
-    section = f'{MARK_START}\n{body}{MARK_END}'
     target = args.readme
-    text = open(target).read() if osp.exists(target) else ''
-    if MARK_START not in text or MARK_END not in text:
-        target = osp.join(ROOT, 'docs', 'fashion_mnist.md')
-        os.makedirs(osp.dirname(target), exist_ok=True)
-        text = (open(target).read() if osp.exists(target) else
-                '# Fashion-MNIST: advisors vs clean-set baselines\n\n'
-                f'{MARK_START}\n{MARK_END}\n')
-    head, rest = text.split(MARK_START, 1)
-    tail = rest.split(MARK_END, 1)[1]
-    with open(target, 'w') as f:
-        f.write(head + section + tail)
+    update_marked_section(target, 'fashion-mnist-table', body)
     print(f'table written to {target}')
     return table
 
