@@ -89,8 +89,8 @@ def build(setup: str, method: str, device: str):
 
         class Synthetic(torch.utils.data.Dataset):
 
-            def __len__(self):
-                return batch * 4
+            def __len__(self):  # every class at least once
+                return max(batch * 4, classes)
 
             def get_gt_labels(self):
                 return [i % classes for i in range(len(self))]
