@@ -3,7 +3,8 @@
 For each setup (model, batch, input size) and each method, a fresh process
 builds the model, runs ``--warmup`` then ``--iters`` training iterations on
 synthetic data (random images and labels, a meta batch of the same size),
-and reports the median iteration time and the peak memory (CUDA: peak
+and reports the median iteration time (per cycle of ``advisor_interval``
+iterations for the ``-k4`` options) and the peak memory (CUDA: peak
 allocated; CPU: peak resident set size of the process). The table gives
 the ratio to cross-entropy and names the device and the thread count::
 
@@ -135,18 +136,23 @@ def measure(args) -> dict:
         step()
     if device.startswith('cuda'):
         torch.cuda.reset_peak_memory_stats()
+    # With advisor_interval=k only every k-th iteration meta-trains: time
+    # whole cycles of k iterations and report the mean per iteration (the
+    # median over single iterations would pick the cheap ones).
+    interval = getattr(wrapper, 'advisor_interval', 1)
     times = []
     for _ in range(args.iters):
         t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
+        for _ in range(interval):
+            step()
+        times.append((time.perf_counter() - t0) / interval)
     if device.startswith('cuda'):
         peak = torch.cuda.max_memory_allocated() / 2**20
     else:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = dict(setup=args.setup, method=args.method,
                   median_s=statistics.median(times), peak_mib=peak,
-                  iters=args.iters)
+                  iters=args.iters * interval)
     if args.profile:
         from torch.profiler import ProfilerActivity, profile
         activities = [ProfilerActivity.CPU]
@@ -231,8 +237,10 @@ def main():
             if 'profile' in result:
                 print(result['profile'])
     header = (f'Device: {device_name(args.device)}, {args.threads} '
-              f'thread(s); median of {args.iters} iterations after '
-              f'{args.warmup} warm-up; synthetic data.\n\n'
+              f'thread(s); median over {args.iters} timings after '
+              f'{args.warmup} warm-up iterations (with advisor_interval=k '
+              'a timing is the mean of a cycle of k iterations); '
+              'synthetic data.\n\n'
               '| setup | method | ms / iteration | x cross-entropy | '
               'peak memory (MiB) |\n|---|---|---|---|---|\n')
     rows = []
