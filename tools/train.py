@@ -99,20 +99,13 @@ def merge_args(cfg: Config, args) -> Config:
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
 
-    def set_default_dataloader_cfg(cfg, field):
-        if cfg.get(field, None) is None:
-            return
-        dataloader_cfg = cfg[field]
-        if args.no_pin_memory:
-            dataloader_cfg['pin_memory'] = False
-        if args.no_persistent_workers:
-            dataloader_cfg['persistent_workers'] = False
-        cfg[field] = dataloader_cfg
-
-    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        set_default_dataloader_cfg(cfg, field)
-    if cfg.get('optim_wrapper', {}).get('meta_dataloader') is not None:
-        loader = cfg.optim_wrapper.meta_dataloader
+    # The meta set's loader lives in the optim wrapper of advisor configs.
+    loaders = [cfg.get(field) for field in
+               ('train_dataloader', 'val_dataloader', 'test_dataloader')]
+    loaders.append(cfg.get('optim_wrapper', {}).get('meta_dataloader'))
+    for loader in loaders:
+        if loader is None:
+            continue
         if args.no_pin_memory:
             loader['pin_memory'] = False
         if args.no_persistent_workers:

@@ -2,7 +2,7 @@
 import json
 import os
 import os.path as osp
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -11,6 +11,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import IterBasedTrainLoop
 
 from mmpretrain.registry import HOOKS
+from ...datasets.base_wrapper import dataset_labels
 from .dump_generated_hook import iter_nested_datasets
 
 #: Version of the ``epoch_{E}.npz`` layout written by AdviceRecordHook.
@@ -42,12 +43,6 @@ RECORD_KEYS = {
     'clean_class_counts': '(C,) int64, the same per clean label '
     '(LabelNoiseDataset only)',
 }
-
-
-def _dataset_labels(dataset: Any) -> Optional[np.ndarray]:
-    if hasattr(dataset, 'get_gt_labels'):
-        return np.asarray(dataset.get_gt_labels(), dtype=np.int64)
-    return None
 
 
 @HOOKS.register_module()
@@ -263,7 +258,8 @@ class AdviceRecordHook(Hook):
             return self._sample_info
         dataset = runner.train_dataloader.dataset
         info: Dict[str, np.ndarray] = {}
-        labels = _dataset_labels(dataset)
+        labels = dataset_labels(dataset) if hasattr(
+            dataset, 'get_gt_labels') else None
         noise = [ds for _, ds in iter_nested_datasets(dataset)
                  if hasattr(ds, 'noise_flags')]
         n = len(dataset)

@@ -6,6 +6,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
+from ...datasets.base_wrapper import dataset_labels
 from .dump_generated_hook import iter_nested_datasets
 
 
@@ -20,7 +21,7 @@ def _nominal_labels(dataset: Any) -> Optional[np.ndarray]:
         if hasattr(level, 'clean_labels'):
             return np.asarray(level.clean_labels)
     if hasattr(dataset, 'get_gt_labels'):
-        return np.asarray(dataset.get_gt_labels())
+        return dataset_labels(dataset)
     return None
 
 

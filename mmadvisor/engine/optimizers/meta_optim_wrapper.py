@@ -16,6 +16,7 @@ from torch.profiler import record_function
 from torch.optim import Optimizer
 from torch.utils.data import DataLoader
 
+from ...datasets.base_wrapper import dataset_labels
 from .virtual_step import (flatten, sgd_hparams, unflatten, virtual_sgd_step,
                            virtual_step_slope)
 
@@ -320,7 +321,7 @@ class MetaOptimWrapper(OptimWrapper):
                 strict=False)
         loss = F.cross_entropy(logits.float(), labels)
         self._check_finite(loss, 'meta loss')
-        advisor_params = self._advisor_parameters(model)
+        advisor_params = self._advisor_parameters()
         if double:
             grads = torch.autograd.grad(
                 self._scale(loss),
@@ -520,18 +521,13 @@ class MetaOptimWrapper(OptimWrapper):
                 f'the meta set declares {declared} classes but the head has '
                 f'num_classes={num_classes}: build the meta set from the same '
                 'dataset (and class list) as the training set.')
-        if hasattr(dataset, 'get_gt_labels'):
-            labels = [int(x) for x in dataset.get_gt_labels()]
-        elif not hasattr(dataset, 'get_cat_ids'):
+        if not hasattr(dataset, 'get_gt_labels') and not hasattr(
+                dataset, 'get_cat_ids'):
             raise TypeError(
                 f'the meta dataset {type(dataset).__name__} has neither '
                 'get_gt_labels() nor get_cat_ids(idx), so its classes cannot '
                 'be checked: use an MMPretrain dataset (or wrapper).')
-        else:
-            labels = [
-                int(dataset.get_cat_ids(i)[0]) for i in range(len(dataset))
-            ]
-        present = set(labels)
+        present = set(dataset_labels(dataset).tolist())
         outside = sorted(x for x in present if not 0 <= x < num_classes)
         if outside:
             raise ValueError(
@@ -671,7 +667,7 @@ class MetaOptimWrapper(OptimWrapper):
                 "'backbone.layer4' or 'head.fc'.")
         return names, params
 
-    def _advisor_parameters(self, model: nn.Module) -> List[torch.Tensor]:
+    def _advisor_parameters(self) -> List[torch.Tensor]:
         return [
             p for group in self.meta_optimizer.param_groups
             for p in group['params']
