@@ -1,6 +1,6 @@
 # Copyright (c) mmadvisor contributors.
 import math
-from typing import Any, Dict, Union
+from typing import Any, Dict, Optional, Union
 
 import numpy as np
 
@@ -13,11 +13,13 @@ PROFILES = ('exp', 'step')
 def long_tail_counts(available: np.ndarray,
                      imbalance_factor: float,
                      profile: str = 'exp',
-                     step_ratio: float = 0.5) -> np.ndarray:
+                     step_ratio: float = 0.5,
+                     max_per_class: Optional[int] = None) -> np.ndarray:
     """Number of samples each class keeps.
 
-    With ``C`` classes, ``n_max = max(available)`` and ``IF`` the imbalance
-    factor, class ``c`` (0-based) keeps
+    With ``C`` classes, ``n_max = max(available)`` (or ``max_per_class`` if
+    that is smaller) and ``IF`` the imbalance factor, class ``c`` (0-based)
+    keeps
 
     - ``'exp'`` (CIFAR-LT protocol):
       :math:`\\lfloor n_{max} \\cdot (1/IF)^{c/(C-1)} \\rfloor`, so class 0
@@ -34,6 +36,9 @@ def long_tail_counts(available: np.ndarray,
         profile (str): ``'exp'`` or ``'step'``. Defaults to ``'exp'``.
         step_ratio (float): Fraction of tail classes for ``'step'``.
             Defaults to 0.5.
+        max_per_class (int, optional): Cap on ``n_max``, the head class
+            size; with ``imbalance_factor=1`` a balanced per-class subsample
+            (e.g. 1000 per class). Defaults to None (no cap).
 
     Returns:
         np.ndarray: int64 counts, one per class.
@@ -41,6 +46,8 @@ def long_tail_counts(available: np.ndarray,
     available = np.asarray(available, dtype=np.int64)
     num_classes = len(available)
     n_max = int(available.max()) if num_classes else 0
+    if max_per_class is not None:
+        n_max = min(n_max, int(max_per_class))
     if profile == 'exp':
         if num_classes == 1:
             wanted = [n_max]
@@ -66,7 +73,8 @@ class LongTailDataset(BaseLabelWrapper):
 
     1. Count the samples of each class in the wrapped dataset.
     2. Compute how many each class keeps with :func:`long_tail_counts`
-       (``'exp'``: ``floor(n_max * (1/IF)^(c/(C-1)))``; ``'step'``: the
+       (``n_max`` = the largest class, capped at ``max_per_class``;
+       ``'exp'``: ``floor(n_max * (1/IF)^(c/(C-1)))``; ``'step'``: the
        first ``floor((1 - step_ratio) * C)`` classes keep ``n_max``, the
        rest ``floor(n_max / IF)``), clipped at what is available.
     3. For each class in order 0..C-1, draw that many of its samples without
@@ -81,6 +89,9 @@ class LongTailDataset(BaseLabelWrapper):
         seed (int): Seed of the draw. Defaults to 0.
         step_ratio (float): Fraction of tail classes for ``'step'``, in
             [0, 1]. Defaults to 0.5.
+        max_per_class (int, optional): Cap on the head class size ``n_max``;
+            with ``imbalance_factor=1`` this draws a balanced subsample of
+            ``max_per_class`` images per class. Defaults to None (no cap).
         lazy_init (bool): Whether to defer the draw until first use.
             Defaults to False.
 
@@ -95,6 +106,7 @@ class LongTailDataset(BaseLabelWrapper):
                  profile: str = 'exp',
                  seed: int = 0,
                  step_ratio: float = 0.5,
+                 max_per_class: Optional[int] = None,
                  lazy_init: bool = False):
         if not imbalance_factor >= 1:
             raise ValueError(
@@ -108,6 +120,13 @@ class LongTailDataset(BaseLabelWrapper):
             raise ValueError(
                 f'step_ratio={step_ratio} must lie in [0, 1] (the fraction '
                 'of tail classes), e.g. 0.5.')
+        if max_per_class is not None and (
+                not isinstance(max_per_class, (int, np.integer))
+                or max_per_class < 1):
+            raise ValueError(
+                f'max_per_class={max_per_class!r} must be a positive integer '
+                '(the head class size, e.g. 1000) or None (no cap).')
+        self.max_per_class = max_per_class
         self.imbalance_factor = imbalance_factor
         self.profile = profile
         self.seed = seed
@@ -119,7 +138,8 @@ class LongTailDataset(BaseLabelWrapper):
         available = np.bincount(labels, minlength=num_classes)
         # 2. how many each class keeps
         self.class_counts = long_tail_counts(
-            available, self.imbalance_factor, self.profile, self.step_ratio)
+            available, self.imbalance_factor, self.profile, self.step_ratio,
+            self.max_per_class)
         # 3. seeded draw per class
         rng = np.random.default_rng(self.seed)
         kept = [
@@ -149,7 +169,8 @@ class LongTailDataset(BaseLabelWrapper):
             imbalance_factor=self.imbalance_factor,
             profile=self.profile,
             seed=self.seed,
-            step_ratio=self.step_ratio)
+            step_ratio=self.step_ratio,
+            max_per_class=self.max_per_class)
 
     def _summary(self) -> Dict[str, Any]:
         return dict(

@@ -31,6 +31,24 @@ def test_cifar10_lt_counts():
     assert long_tail_counts(np.full(4, 7), 1).tolist() == [7, 7, 7, 7]
 
 
+def test_max_per_class(toy):
+    # IF = 1 with a cap: a balanced subsample of 20 per class
+    ds = toy([50, 30, 40])
+    sub = LongTailDataset(ds, imbalance_factor=1, max_per_class=20, seed=3)
+    assert sub.class_counts.tolist() == [20, 20, 20]
+    assert np.bincount(sub.get_gt_labels()).tolist() == [20, 20, 20]
+    # with a long tail the cap is the head size: floor(40 * 4 ** (-c / 2))
+    lt = LongTailDataset(toy([100] * 3), imbalance_factor=4, max_per_class=40)
+    assert lt.class_counts.tolist() == [40, 20, 10]
+    # a cap above the largest class changes nothing
+    assert long_tail_counts(np.full(10, 5000), 100,
+                            max_per_class=6000).tolist() == \
+        long_tail_counts(np.full(10, 5000), 100).tolist()
+    # and a cap is clipped at what a class has
+    assert long_tail_counts(np.array([50, 10]), 1,
+                            max_per_class=30).tolist() == [30, 10]
+
+
 def test_clipped_at_available(toy):
     # n_max = 100; wanted [100, floor(100 * 0.5 ** 0.5) = 70, 50]
     lt = LongTailDataset(toy([100, 50, 100]), imbalance_factor=2)
@@ -64,7 +82,8 @@ def test_dump_reload(toy, tmp_path):
     path = lt.dump(str(tmp_path), prefix='train_0_LongTailDataset')
     rec = LongTailDataset.load_dump(path)
     assert rec['config'] == dict(
-        imbalance_factor=3, profile='exp', seed=5, step_ratio=0.5)
+        imbalance_factor=3, profile='exp', seed=5, step_ratio=0.5,
+        max_per_class=None)
     assert rec['summary']['class_counts'] == lt.class_counts.tolist()
     np.testing.assert_array_equal(rec['arrays']['kept_indices'],
                                   lt.kept_indices)
@@ -81,3 +100,5 @@ def test_errors(toy):
         LongTailDataset(ds, 10, profile='linear')
     with pytest.raises(ValueError, match='step_ratio=1.5 must lie in'):
         LongTailDataset(ds, 10, profile='step', step_ratio=1.5)
+    with pytest.raises(ValueError, match='max_per_class=0 must be a positive'):
+        LongTailDataset(ds, 1, max_per_class=0)

@@ -1,0 +1,665 @@
+"""The Fashion-MNIST benchmark at the shape of the thesis' CIFAR protocols.
+
+One importable place for the benchmark's run list, the config of each run,
+the choice of hyper-parameters on the validation split, the result reader
+and the tables; ``tools/benchmarks/fashion_mnist_grid.py`` is its command
+line.
+
+**Protocol** (configs/_base_/datasets/fashion-mnist-bench*.py). Per seed,
+the full training split (6000 images per class) gives a clean, balanced
+meta set (10 per class), a clean, balanced validation split (100 per
+class) and the training pool (5890 per class), which each setting makes
+long-tailed and/or noisy (:data:`SETTINGS`). Every generated quantity (the
+splits, the long tail, the noise) and the runner take the run's seed.
+
+**Runs** (:data:`METHODS`). Each run trains one method config of
+``configs/fashion_mnist_bench/`` on one setting, evaluates the validation
+split after every epoch and the test split once, after the last epoch.
+
+**No choice on the test split.** A method's hyper-parameters that are not
+the thesis' (the advisors' meta learning rate, the fine-tuning lr and
+epochs, EQL's threshold) have candidate *variants*. Every variant runs at
+the selection seed (the first seed); the variant with the best final
+validation top-1 there is *chosen* (:func:`chosen_variants`) and only it
+runs at the other seeds. The tables report the chosen variants' test
+top-1, mean +- sample std over seeds; "best" rows and the headline
+difference are also chosen on the validation split.
+"""
+import copy
+import dataclasses
+import json
+import os
+import os.path as osp
+import statistics
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+#: The repository root (configs/ sits there).
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DATASET_BASE = 'configs/_base_/datasets/fashion-mnist-bench_{}.py'
+SCHEDULES = {
+    30: 'configs/_base_/schedules/fashion-mnist_sgd_30e.py',
+    20: 'configs/_base_/schedules/fashion-mnist_sgd_20e.py',
+}
+CONFIG = 'configs/fashion_mnist_bench/lenet5-{}.py'
+#: Wrappers whose draws take the run's seed.
+SEEDED = ('MetaSplit', 'LongTailDataset', 'LabelNoiseDataset')
+#: Many-shot classes have more training images, few-shot fewer.
+MANY_THR, FEW_THR = 1000, 200
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """A data setting: label, epochs, and whether it is long-tailed."""
+    label: str
+    epochs: int
+    long_tail: bool
+
+
+SETTINGS: Dict[str, Setting] = {
+    'lt100': Setting('LT IF 100', 30, True),
+    'lt50': Setting('LT IF 50', 30, True),
+    'flip0.4': Setting('Flip 0.4', 20, False),
+    'flip0.6': Setting('Flip 0.6', 20, False),
+    'flip2-0.6': Setting('Flip2 0.6', 20, False),
+    'lt10-flip0.4': Setting('LT IF 10 + Flip 0.4', 30, True),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Method:
+    """A method of the benchmark.
+
+    Attributes:
+        label: Name in the tables.
+        config: Config file under ``configs/fashion_mnist_bench/``.
+        family: ``'baseline'`` (no clean set), ``'clean-set'`` (uses the
+            meta set as data), ``'long-tail'`` (a long-tail loss, LT
+            settings only), ``'meta'`` (MW-Net) or ``'advisor'``.
+        train: What it trains on: ``'setting'`` (the setting's training
+            set), ``'union'`` (that and the meta set) or ``'config'`` (what
+            the config says: the meta set).
+        variants: Candidate hyper-parameters, name -> ``cfg_options``; the
+            first is the default. Chosen on the validation split.
+        after: A method whose final checkpoint this one starts from.
+        own_schedule: Keep the config's schedule (else the setting's).
+    """
+    label: str
+    config: str
+    family: str
+    train: str = 'setting'
+    variants: Tuple[Tuple[str, dict], ...] = (('default', {}), )
+    after: Optional[str] = None
+    own_schedule: bool = False
+
+
+def _meta_lr(*lrs: float) -> Tuple[Tuple[str, dict], ...]:
+    return tuple((f'meta-lr{lr:g}', {'optim_wrapper.meta_optimizer.lr': lr})
+                 for lr in lrs)
+
+
+#: The advisors' meta learning rate: the thesis' 1e-4 (tuned for ~20-40k
+#: meta steps on CIFAR) and 1e-3 (this benchmark's runs take 1.5-4k).
+ADVISOR_LRS = _meta_lr(1e-4, 1e-3)
+METHODS: Dict[str, Method] = {
+    'ce': Method('CE', 'ce_1xb128_fashion-mnist-bench', 'baseline'),
+    'ce-union-meta': Method(
+        'CE on train + meta', 'ce_1xb128_fashion-mnist-bench-union-meta',
+        'clean-set', train='union'),
+    'ce-ft': Method(
+        'CE, then fine-tune on meta',
+        'ce-ft_1xb32_fashion-mnist-bench-meta10', 'clean-set',
+        train='config', after='ce', own_schedule=True,
+        variants=tuple((f'lr{lr:g}-{ep}e', {
+            'optim_wrapper.optimizer.lr': lr, 'train_cfg.max_epochs': ep
+        }) for lr in (0.01, 0.1, 0.001) for ep in (10, 30))),
+    'meta-only': Method('CE on meta only',
+                        'ce_1xb32_fashion-mnist-bench-meta10-only',
+                        'clean-set', train='config'),
+    'balms': Method('Balanced Softmax', 'balms_1xb128_fashion-mnist-bench',
+                    'long-tail'),
+    'eql': Method(
+        'Softmax EQL', 'eql_1xb128_fashion-mnist-bench', 'long-tail',
+        variants=tuple((f'lambda{lam:g}', {'model.head.loss.lambda_': lam})
+                       for lam in (0.01, 1.76e-3, 0.05))),
+    'mw-net': Method('MW-Net', 'mw-net_1xb128_fashion-mnist-bench', 'meta'),
+    'mfrw': Method('MFRW', 'mfrw_1xb128_fashion-mnist-bench', 'advisor',
+                   variants=ADVISOR_LRS),
+    'mes': Method('MES', 'mes_1xb128_fashion-mnist-bench', 'advisor',
+                  variants=ADVISOR_LRS),
+    'mfrw-mes': Method('MFRW-MES', 'mfrw-mes_1xb128_fashion-mnist-bench',
+                       'advisor', variants=ADVISOR_LRS),
+}
+
+
+def applies(method: str, setting: str) -> bool:
+    """Long-tail losses run on the long-tailed settings only."""
+    return METHODS[method].family != 'long-tail' or SETTINGS[setting].long_tail
+
+
+# ----------------------------------------------------------------------
+# The run list
+# ----------------------------------------------------------------------
+def run_key(setting: str, method: str, variant: str, seed: int) -> str:
+    return f'{setting}/{method}@{variant}/seed{seed}'
+
+
+@dataclasses.dataclass
+class Run:
+    """One training run; ``after`` is the key of a run it starts from."""
+    setting: str
+    method: str
+    variant: str
+    seed: int
+    after: Optional[str] = None
+
+    @property
+    def key(self) -> str:
+        return run_key(self.setting, self.method, self.variant, self.seed)
+
+
+def planned_runs(settings: Sequence[str], methods: Sequence[str],
+                 seeds: Sequence[int],
+                 done: Dict[str, dict]) -> Tuple[List[Run], List[tuple]]:
+    """The runs that can be planned now, and what still waits for a choice.
+
+    At the selection seed (``seeds[0]``) every variant runs; at the other
+    seeds only the variant chosen on the selection seed's validation split,
+    so those runs are planned once the selection seed's variants are all in
+    ``done``.
+
+    Returns:
+        tuple: the runs, and ``(setting, method, seed)`` for the runs that
+        wait for a choice.
+    """
+    runs, waiting = [], []
+    chosen = chosen_variants(done.values(), seeds[0])
+    for seed in seeds:
+        for setting in settings:
+            for method in methods:
+                if not applies(method, setting):
+                    continue
+                spec = METHODS[method]
+                if seed == seeds[0]:
+                    variants = [name for name, _ in spec.variants]
+                elif len(spec.variants) == 1:
+                    variants = [spec.variants[0][0]]
+                elif (setting, method) in chosen:
+                    variants = [chosen[setting, method]]
+                else:
+                    waiting.append((setting, method, seed))
+                    continue
+                for variant in variants:
+                    after = None
+                    if spec.after is not None:
+                        stage1 = METHODS[spec.after].variants[0][0]
+                        after = run_key(setting, spec.after, stage1, seed)
+                    runs.append(Run(setting, method, variant, seed, after))
+    return runs, waiting
+
+
+def chosen_variants(rows: Iterable[dict],
+                    selection_seed: int) -> Dict[Tuple[str, str], str]:
+    """The variant of each (setting, method) with the best final validation
+    top-1 at the selection seed, once all its variants have run there (ties:
+    the first variant in :data:`METHODS` order). The test split plays no
+    part."""
+    by_cell: Dict[Tuple[str, str], Dict[str, float]] = {}
+    for row in rows:
+        if row['seed'] == selection_seed:
+            by_cell.setdefault((row['setting'], row['method']),
+                               {})[row['variant']] = row['val_top1']
+    chosen = {}
+    for (setting, method), vals in by_cell.items():
+        if method not in METHODS:
+            continue
+        order = [name for name, _ in METHODS[method].variants]
+        if all(v in vals for v in order):
+            chosen[setting, method] = max(order, key=lambda v: (vals[v],
+                                                                -order.index(v)))
+    return chosen
+
+
+# ----------------------------------------------------------------------
+# The config of a run
+# ----------------------------------------------------------------------
+def _seed_wrappers(node, seed: int) -> None:
+    """Give every generating wrapper and the meta sampler ``seed``."""
+    if isinstance(node, dict):
+        if node.get('type') in SEEDED or node.get('type') == 'MetaSampler':
+            node['seed'] = seed
+        for value in node.values():
+            _seed_wrappers(value, seed)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _seed_wrappers(value, seed)
+
+
+def nominal_class_counts(setting: str, seed: int) -> List[int]:
+    """Training images per class of a setting before any label noise (what
+    BALMS and EQL are given; ClassCountsCheckHook checks the same)."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import DATASETS
+
+    from mmadvisor.engine.hooks.class_counts_check_hook import \
+        _nominal_labels
+    init_default_scope('mmpretrain')
+    cfg = Config.fromfile(osp.join(ROOT, DATASET_BASE.format(setting)))
+    dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset.to_dict())
+    _seed_wrappers(dataset_cfg, seed)
+    labels = _nominal_labels(DATASETS.build(dataset_cfg))
+    return np.bincount(labels, minlength=10).tolist()
+
+
+#: Keys of the schedule, which a method with its own schedule keeps.
+SCHEDULE_KEYS = ('train_cfg', 'param_scheduler')
+
+
+def build_run_cfg(run: Run, out_dir: str,
+                  class_counts: Optional[Sequence[int]] = None,
+                  cfg_options: Optional[dict] = None):
+    """The config of one run: the method's config with the setting's data
+    and schedule, the seed everywhere, ``cfg_options`` (options for every
+    run of a grid, e.g. a short schedule for a smoke run: a method with its
+    own schedule, the fine-tuning stage, keeps it), then the variant's
+    options."""
+    from mmengine.config import Config
+    spec = METHODS[run.method]
+    cfg = Config.fromfile(osp.join(ROOT, CONFIG.format(spec.config)))
+    data = Config.fromfile(osp.join(ROOT, DATASET_BASE.format(run.setting)))
+    train_set = data.train_dataloader.dataset
+    if spec.train == 'setting':
+        cfg.train_dataloader.dataset = train_set
+    elif spec.train == 'union':
+        cfg.train_dataloader.dataset = dict(
+            type='ConcatDataset', datasets=[train_set, data.meta_split])
+    if not spec.own_schedule:
+        schedule = Config.fromfile(
+            osp.join(ROOT, SCHEDULES[SETTINGS[run.setting].epochs]))
+        cfg.param_scheduler = schedule.param_scheduler
+        cfg.train_cfg = schedule.train_cfg
+    if class_counts is not None and 'class_counts' in cfg.model.head.loss:
+        cfg.model.head.loss.class_counts = list(class_counts)
+    for loader in ('train_dataloader', 'val_dataloader'):
+        _seed_wrappers(cfg[loader], run.seed)
+    if 'meta_dataloader' in cfg.optim_wrapper:
+        _seed_wrappers(cfg.optim_wrapper.meta_dataloader, run.seed)
+    cfg.randomness = dict(seed=run.seed, deterministic=False)
+    cfg.work_dir = osp.join(out_dir, 'runs', run.key)
+    if run.after is not None:
+        stage1 = osp.join(out_dir, 'runs', run.after)
+        with open(osp.join(stage1, 'last_checkpoint')) as f:
+            cfg.load_from = f.read().strip()
+    options = {
+        k: v for k, v in (cfg_options or {}).items()
+        if not (spec.own_schedule and k.split('.')[0] in SCHEDULE_KEYS)
+    }
+    options.update(dict(spec.variants)[run.variant])
+    cfg.merge_from_dict(options)
+    return cfg
+
+
+# ----------------------------------------------------------------------
+# Training one run
+# ----------------------------------------------------------------------
+def _epoch_means(runner, keys: Sequence[str], n: int) -> Dict[str, float]:
+    out = {}
+    for key in keys:
+        if runner.message_hub.log_scalars.get(f'train/{key}') is not None:
+            values = runner.message_hub.get_scalar(f'train/{key}').data[0]
+            out[key] = float(np.mean(values[-n:]))
+    return out
+
+
+def train_one(run: Run, out_dir: str,
+              cfg_options: Optional[dict] = None) -> dict:
+    """Train and evaluate one run in this process; return its result row."""
+    import contextlib
+    import shutil
+    import subprocess
+    import time
+
+    import torch
+    from mmengine.hooks import Hook
+    from mmengine.logging import MMLogger
+    from mmengine.runner import Runner
+
+    work_dir = osp.join(out_dir, 'runs', run.key)
+    # A run that stopped half-way is started again from scratch.
+    shutil.rmtree(work_dir, ignore_errors=True)
+    os.makedirs(work_dir)
+    curves: Dict[str, list] = dict(val_top1=[])
+
+    class Recorder(Hook):
+        """Per-epoch validation top-1 and means of the advisor's scalars."""
+        priority = 'LOWEST'
+
+        def before_train_epoch(self, runner):
+            self.start = runner.iter
+
+        def after_train_epoch(self, runner):
+            keys = ('loss', 'loss_meta', 'advice_w_f', 'advice_s',
+                    'advice_sample_weight')
+            for key, value in _epoch_means(runner, keys,
+                                           runner.iter - self.start).items():
+                curves.setdefault(key, []).append(round(value, 5))
+
+        def after_val_epoch(self, runner, metrics=None):
+            curves['val_top1'].append(float(metrics['accuracy/top1']))
+
+    start = time.time()
+    with open(osp.join(work_dir, 'stdout.log'), 'w') as log, \
+            contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        # A logger of this run's own (an earlier run's writes to its log).
+        MMLogger.get_instance(f'fashion-mnist-bench:{run.key}')
+        class_counts = nominal_class_counts(run.setting, run.seed)
+        cfg = build_run_cfg(run, out_dir, class_counts, cfg_options)
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(Recorder())
+        runner.train()
+        train_s = time.time() - start
+        metrics = runner.test()
+    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'],
+                            cwd=ROOT, capture_output=True, text=True)
+    train_set = runner.train_dataloader.dataset
+    return dict(
+        key=run.key, setting=run.setting, method=run.method,
+        variant=run.variant, seed=run.seed,
+        top1=round(float(metrics['accuracy/top1']), 2),
+        val_top1=curves['val_top1'][-1],
+        test_class_top1=[round(float(x), 2) for x in
+                         metrics['single-label/recall_classwise']],
+        class_counts=class_counts, train_samples=len(train_set), iters=runner.iter,
+        epochs=runner.epoch, wall_s=round(time.time() - start, 1),
+        train_s=round(train_s, 1), curves=curves,
+        options=dict(METHODS[run.method].variants)[run.variant],
+        config=CONFIG.format(METHODS[run.method].config),
+        load_from=cfg.load_from, commit=commit.stdout.strip(),
+        device=('cuda:' + torch.cuda.get_device_name(0))
+        if torch.cuda.is_available() else 'cpu',
+        threads=torch.get_num_threads())
+
+
+# ----------------------------------------------------------------------
+# Results
+# ----------------------------------------------------------------------
+def load_results(path: str) -> Dict[str, dict]:
+    """The rows of a results file by run key (the last row of a key)."""
+    rows = {}
+    if osp.exists(path):
+        with open(path) as f:
+            for number, line in enumerate(f, 1):
+                if line.strip():
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise ValueError(
+                            f'{path}:{number} is not a JSON object ({exc}): '
+                            'remove the broken line (a run stopped while '
+                            'writing it) and run again.') from None
+                    rows[row['key']] = row
+    return rows
+
+
+def cell_rows(rows: Iterable[dict], setting: str, method: str,
+              chosen: Dict[Tuple[str, str], str]) -> List[dict]:
+    """The rows of the chosen variant of (setting, method), by seed."""
+    variant = chosen.get((setting, method))
+    if variant is None:  # a single variant, or not yet chosen
+        variants = [name for name, _ in METHODS[method].variants]
+        variant = variants[0] if len(variants) == 1 else None
+    return sorted((r for r in rows if r['setting'] == setting
+                   and r['method'] == method and r['variant'] == variant),
+                  key=lambda r: r['seed'])
+
+
+def mean_std(values: Sequence[float]) -> Tuple[float, float]:
+    if not values:
+        return float('nan'), float('nan')
+    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    return statistics.mean(values), std
+
+
+def shot_accuracy(row: dict) -> Dict[str, float]:
+    """Mean per-class test top-1 of many (> MANY_THR training images),
+    medium and few (< FEW_THR) classes; nan for an empty group."""
+    counts = np.asarray(row['class_counts'])
+    accs = np.asarray(row['test_class_top1'])
+    groups = dict(many=counts > MANY_THR, few=counts < FEW_THR)
+    groups['medium'] = ~(groups['many'] | groups['few'])
+    return {name: float(accs[mask].mean()) if mask.any() else float('nan')
+            for name, mask in groups.items()}
+
+
+def _by_val(rows: List[dict], setting: str, methods: Iterable[str],
+            chosen) -> Optional[str]:
+    """Of ``methods``, the one with the best mean final validation top-1 in
+    ``setting`` (over the seeds each has), or None."""
+    best, best_val = None, -1.0
+    for method in methods:
+        cell = cell_rows(rows, setting, method, chosen)
+        if cell and applies(method, setting):
+            val = mean_std([r['val_top1'] for r in cell])[0]
+            if val > best_val:
+                best, best_val = method, val
+    return best
+
+
+def _fmt(values: Sequence[float], digits: int = 2) -> str:
+    mean, std = mean_std(values)
+    if not values:
+        return '-'
+    return f'{mean:.{digits}f} ± {std:.{digits}f}'
+
+
+def headline(rows: List[dict], settings: Sequence[str],
+             methods: Sequence[str], seeds: Sequence[int]) -> str:
+    """The README's tables, generated from the result rows."""
+    chosen = chosen_variants(rows, seeds[0])
+    lines = []
+    # 1. every method in every setting
+    lines += ['| Method | ' + ' | '.join(SETTINGS[s].label for s in settings)
+              + ' |', '|---|' + '---:|' * len(settings)]
+    for method in methods:
+        cells = []
+        for setting in settings:
+            cell = cell_rows(rows, setting, method, chosen)
+            if not applies(method, setting):
+                cells.append('n/a')
+                continue
+            text = _fmt([r['top1'] for r in cell])
+            if cell and len(cell) < len(seeds):
+                text += f' ({len(cell)} seed{"s" * (len(cell) > 1)})'
+            cells.append(text)
+        lines.append(f'| {METHODS[method].label} | ' + ' | '.join(cells) +
+                     ' |')
+    # 2. best advisor vs best clean-set baseline, both chosen on validation
+    lines += ['', '| Setting | best clean-set baseline (chosen on val) | '
+              'test top-1 | best advisor recipe (chosen on val) | test top-1'
+              ' | advisor − clean-set | reading |',
+              '|---|---|---:|---|---:|---:|---|']
+    for setting in settings:
+        clean = _by_val(rows, setting,
+                        [m for m in methods
+                         if METHODS[m].family == 'clean-set'], chosen)
+        adv = _by_val(rows, setting,
+                      [m for m in methods if METHODS[m].family == 'advisor'],
+                      chosen)
+        if clean is None or adv is None:
+            lines.append(f'| {SETTINGS[setting].label} | - | - | - | - | - '
+                         '| - |')
+            continue
+        a = [r['top1'] for r in cell_rows(rows, setting, clean, chosen)]
+        b = [r['top1'] for r in cell_rows(rows, setting, adv, chosen)]
+        (ma, sa), (mb, sb) = mean_std(a), mean_std(b)
+        diff = mb - ma
+        reading = ('tie' if abs(diff) <= max(sa, sb) else
+                   'advisor ahead' if diff > 0 else 'advisor behind')
+        lines.append(
+            f'| {SETTINGS[setting].label} | {METHODS[clean].label} | '
+            f'{_fmt(a)} | {METHODS[adv].label} | {_fmt(b)} | '
+            f'{diff:+.2f} | {reading} |')
+    return '\n'.join(lines)
+
+
+def shot_table(rows: List[dict], settings: Sequence[str],
+               methods: Sequence[str], seeds: Sequence[int]) -> str:
+    """Many / medium / few-shot test top-1 (mean over seeds) in the
+    long-tailed settings."""
+    chosen = chosen_variants(rows, seeds[0])
+    lt = [s for s in settings if SETTINGS[s].long_tail]
+    lines = ['| Method | ' + ' | '.join(
+        f'{SETTINGS[s].label} many / med. / few' for s in lt) + ' |',
+        '|---|' + '---:|' * len(lt)]
+    for method in methods:
+        cells = []
+        for setting in lt:
+            cell = cell_rows(rows, setting, method, chosen)
+            if not cell:
+                cells.append('-' if applies(method, setting) else 'n/a')
+                continue
+            shots = [shot_accuracy(r) for r in cell]
+            cells.append(' / '.join(
+                '-' if np.isnan(np.mean([s[g] for s in shots])) else
+                f"{np.mean([s[g] for s in shots]):.1f}"
+                for g in ('many', 'medium', 'few')))
+        lines.append(f'| {METHODS[method].label} | ' + ' | '.join(cells) +
+                     ' |')
+    return '\n'.join(lines)
+
+
+def cost_table(rows: List[dict], settings: Sequence[str],
+               methods: Sequence[str], seeds: Sequence[int]) -> str:
+    """Mean wall time per run (s) and its ratio to CE, per setting."""
+    chosen = chosen_variants(rows, seeds[0])
+    lines = ['| Method | ' + ' | '.join(SETTINGS[s].label for s in settings)
+             + ' |', '|---|' + '---:|' * len(settings)]
+    for method in methods:
+        cells = []
+        for setting in settings:
+            cell = cell_rows(rows, setting, method, chosen)
+            ce = cell_rows(rows, setting, 'ce', chosen)
+            if not cell or not ce:
+                cells.append('-' if applies(method, setting) else 'n/a')
+                continue
+            wall = statistics.mean(r['wall_s'] for r in cell)
+            ratio = wall / statistics.mean(r['wall_s'] for r in ce)
+            cells.append(f'{wall:.0f} s ({ratio:.2f}x)')
+        lines.append(f'| {METHODS[method].label} | ' + ' | '.join(cells) +
+                     ' |')
+    return '\n'.join(lines)
+
+
+def choice_table(rows: List[dict], settings: Sequence[str],
+                 methods: Sequence[str], seeds: Sequence[int]) -> str:
+    """The candidate variants' final validation top-1 at the selection seed
+    and the chosen one (bold)."""
+    chosen = chosen_variants(rows, seeds[0])
+    lines = ['| Method | candidate | ' + ' | '.join(
+        SETTINGS[s].label for s in settings) + ' |',
+        '|---|---|' + '---:|' * len(settings)]
+    for method in methods:
+        if len(METHODS[method].variants) == 1:
+            continue
+        for variant, _ in METHODS[method].variants:
+            cells = []
+            for setting in settings:
+                row = [r for r in rows if r['setting'] == setting and
+                       r['method'] == method and r['variant'] == variant and
+                       r['seed'] == seeds[0]]
+                if not row:
+                    cells.append('-' if applies(method, setting) else 'n/a')
+                    continue
+                text = f"{row[0]['val_top1']:.2f}"
+                cells.append(f'**{text}**' if chosen.get(
+                    (setting, method)) == variant else text)
+            lines.append(f'| {METHODS[method].label} | {variant} | ' +
+                         ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+# ----------------------------------------------------------------------
+# The grid
+# ----------------------------------------------------------------------
+def _init_worker(threads: int, device: str) -> None:
+    import torch
+    if device == 'cpu':
+        os.environ['CUDA_VISIBLE_DEVICES'] = ''
+    torch.set_num_threads(threads)
+
+
+def run_grid(settings: Sequence[str], methods: Sequence[str],
+             seeds: Sequence[int], out_dir: str, workers: int = 2,
+             threads: int = 1, device: str = 'cpu',
+             cfg_options: Optional[dict] = None, log=print) -> Tuple[Dict[str, dict], List[str]]:
+    """Run every planned run that is not in ``out_dir/results.jsonl`` yet.
+
+    ``cfg_options`` go to every run (see :func:`build_run_cfg`). Runs go to
+    ``workers`` processes (``threads`` threads each); each
+    finished run appends its row to ``results.jsonl`` at once, so a stopped
+    grid resumes where it was. Runs whose choice of variant or stage-1 run
+    is not there yet are planned as soon as it is. A failed run is reported
+    and the others go on; runs that need it are skipped.
+
+    Returns:
+        tuple: all rows by key, and the keys of the failed runs.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from multiprocessing import get_context
+
+    os.makedirs(out_dir, exist_ok=True)
+    path = osp.join(out_dir, 'results.jsonl')
+    done = load_results(path)
+    failed: List[str] = []
+    running: Dict = {}
+    cost = {'advisor': 3, 'meta': 3, 'baseline': 1, 'long-tail': 1,
+            'clean-set': 0.5}
+    with ProcessPoolExecutor(workers, get_context('spawn'),
+                             initializer=_init_worker,
+                             initargs=(threads, device),
+                             max_tasks_per_child=8) as pool:
+        while True:
+            runs, _ = planned_runs(settings, methods, seeds, done)
+            busy = {run.key for run in running.values()}
+            ready = [
+                run for run in runs
+                if run.key not in done and run.key not in busy and
+                run.key not in failed and
+                (run.after is None or run.after in done)
+            ]
+            # Selection seed first (it unlocks the others), long runs first.
+            ready.sort(key=lambda r: (seeds.index(r.seed),
+                                      -cost[METHODS[r.method].family]))
+            for run in ready[:max(0, workers - len(running))]:
+                running[pool.submit(train_one, run, out_dir,
+                                    cfg_options)] = run
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                run = running.pop(future)
+                try:
+                    row = future.result()
+                except Exception as exc:  # keep the other runs going
+                    failed.append(run.key)
+                    log(f'{run.key} FAILED: {exc!r} (log: '
+                        f'{osp.join(out_dir, "runs", run.key, "stdout.log")})')
+                    continue
+                done[run.key] = row
+                with open(path, 'a') as f:
+                    f.write(json.dumps(row) + '\n')
+                log(f"{run.key}: test top-1 {row['top1']:.2f}, val "
+                    f"{row['val_top1']:.2f} ({row['wall_s']} s)")
+    # Runs that can never start: a stage-1 run or a choice failed.
+    runs, waiting = planned_runs(settings, methods, seeds, done)
+    for run in runs:
+        if run.key not in done and run.key not in failed:
+            failed.append(run.key)
+            log(f'{run.key} SKIPPED: needs {run.after}, which failed')
+    for setting, method, seed in waiting:
+        failed.append(f'{setting}/{method}/seed{seed}')
+        log(f'{setting}/{method}/seed{seed} SKIPPED: a candidate variant at '
+            f'the selection seed {seeds[0]} failed, so none was chosen')
+    return done, failed
