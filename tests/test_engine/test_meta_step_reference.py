@@ -1,6 +1,6 @@
 """The bilevel step gives, to the bit, what it gave before the refactor.
 
-The reference (``tests/data/meta_step_reference.pt``) was written by the
+The reference (``tests/reference/meta_step_reference.pt``) was written by the
 code of commit e5d9f1d, before ``MetaOptimWrapper`` was split into the
 modules of ``mmadvisor/engine/optimizers/``: every parameter, buffer,
 optimizer state, counter, random-generator state and logged value after a
@@ -12,9 +12,9 @@ import os.path as osp
 import pytest
 import torch
 
-DATA = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'data')
+REFERENCE_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'reference')
 spec = importlib.util.spec_from_file_location(
-    'meta_step_reference', osp.join(DATA, 'meta_step_reference.py'))
+    'meta_step_reference', osp.join(REFERENCE_DIR, 'meta_step_reference.py'))
 reference_cases = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(reference_cases)
 REFERENCE = torch.load(reference_cases.PATH, weights_only=True)

@@ -1,0 +1,87 @@
+"""Reference runs of the bilevel step, to keep refactors bit-identical.
+
+``CASES`` are a few iterations of :meth:`MetaOptimWrapper.meta_step` on the
+tests' tiny models. ``meta_step_reference.pt`` holds what the code of
+commit e5d9f1d (before the wrapper was split into modules) produced for
+each case; ``tests/test_engine/test_meta_step_reference.py`` runs the cases
+with today's code and compares every tensor exactly. Regenerate only on
+purpose, for a change that is meant to alter the numbers::
+
+    OMP_NUM_THREADS=1 python tests/reference/meta_step_reference.py
+"""
+import os.path as osp
+
+import torch
+from mmengine.dataset import pseudo_collate
+from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+from torch.utils.data import DataLoader
+
+PATH = osp.join(osp.dirname(osp.abspath(__file__)), 'meta_step_reference.pt')
+
+#: name -> (advisor outputs or 'mwnet', wrapper options, iterations)
+CASES = {
+    'mfrw-mes_forward_bn_momentum': (('mfrw', 'mes'), {}, 3),
+    'mfrw-mes_double-backward_mirror': (
+        ('mfrw', 'mes'),
+        dict(meta_gradient='double_backward', mirror_optimizer=True), 3),
+    'mes_head-only_interval2': (
+        ('mes', ), dict(virtual_params=['head.fc'], advisor_interval=2), 4),
+    'mfrw_mirror_forward': (('mfrw', ), dict(mirror_optimizer=True), 3),
+    'mw-net': ('mwnet', {}, 3),
+    'mfrw-mes_fp16': (('mfrw', 'mes'), dict(amp='float16'), 3),
+}
+
+
+def run_case(name: str, iters: int = None) -> dict:
+    """Run one case (``iters`` iterations instead of the case's, if
+    given) from a fixed seed; return every state it changes."""
+    # The tests' conftest registers TinyNet (pytest imports it first).
+    from conftest import ToyDataset
+    from mmadvisor.datasets.samplers import MetaSampler
+    outputs, options, case_iters = CASES[name]
+    iters = case_iters if iters is None else iters
+    torch.manual_seed(0)
+    if outputs == 'mwnet':
+        head = dict(advisor=dict(type='MWNet', hidden=8),
+                    loss=dict(type='CrossEntropyLoss'))
+    else:
+        head = dict(advisor=dict(type='Advisor', outputs=outputs,
+                                 embed_dims=4),
+                    loss=dict(type='MetaEqualizationLoss', rho=0.9)
+                    if 'mes' in outputs else dict(type='CrossEntropyLoss'))
+    model = MODELS.build(
+        dict(type='AdvisorClassifier',
+             data_preprocessor=dict(type='ClsDataPreprocessor'),
+             backbone=dict(type='TinyNet', with_bn=True),
+             head=dict(type='AdvisorHead', num_classes=3, in_channels=6,
+                       **head)))
+    train, meta = ToyDataset(24, seed=1), ToyDataset(9, seed=2)
+    loader = DataLoader(meta, batch_size=6, collate_fn=pseudo_collate,
+                        sampler=MetaSampler(meta, shuffle=True, seed=3))
+    wrapper = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(type='MetaOptimWrapperConstructor',
+             optim_wrapper_cfg=dict(
+                 type='MetaOptimWrapper',
+                 optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
+                                weight_decay=5e-4),
+                 meta_optimizer=dict(type='Adam', lr=1e-2),
+                 meta_dataloader=loader, **options)))(model)
+    logs = []
+    for it in range(iters):
+        batch = pseudo_collate(
+            [train[(8 * it + i) % len(train)] for i in range(8)])
+        logs.append(model.train_step(batch, wrapper))
+    state = wrapper.state_dict()
+    return dict(model=model.state_dict(), optimizer=state['optimizer'],
+                meta_optimizer=state['meta_optimizer'],
+                counters=(state['meta_consumed'], state['num_steps']),
+                beta_rng=state.get('beta_rng'),
+                loss_scaler=state.get('loss_scaler'), logs=logs)
+
+
+if __name__ == '__main__':
+    import sys
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+    import conftest  # noqa: F401  (one thread, registrations)
+    torch.save({name: run_case(name) for name in CASES}, PATH)
+    print(f'wrote {PATH}')
