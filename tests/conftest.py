@@ -110,3 +110,4 @@ def toy():
         train=ToyDataset(12, seed=1), meta=ToyDataset(6, seed=2),
         classifier=tiny_classifier, wrapper=meta_wrapper, batch=batch_of,
         dataset=ToyDataset)
+

@@ -32,11 +32,23 @@ CASES = {
 }
 
 
+def _tests_conftest():
+    """tests/conftest.py (ToyDataset; it registers TinyNet), by path: other
+    conftest modules of the suite share its module name."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'mmadvisor_tests_conftest',
+        osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                 'conftest.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_case(name: str, iters: int = None) -> dict:
     """Run one case (``iters`` iterations instead of the case's, if
     given) from a fixed seed; return every state it changes."""
-    # The tests' conftest registers TinyNet (pytest imports it first).
-    from conftest import ToyDataset
+    ToyDataset = _tests_conftest().ToyDataset
     from mmadvisor.datasets.samplers import MetaSampler
     outputs, options, case_iters = CASES[name]
     iters = case_iters if iters is None else iters
@@ -80,8 +92,6 @@ def run_case(name: str, iters: int = None) -> dict:
 
 
 if __name__ == '__main__':
-    import sys
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import conftest  # noqa: F401  (one thread, registrations)
+    _tests_conftest()  # one thread, the registrations
     torch.save({name: run_case(name) for name in CASES}, PATH)
     print(f'wrote {PATH}')

@@ -1,10 +1,8 @@
-"""Clean-set baselines (CE on train + meta, fine-tuning, meta only) and the
-Fashion-MNIST grid: configs parse, train through tools/train.py, the
-fine-tuning stage starts from the stage-1 weights."""
-import gzip
+"""Clean-set baselines (CE on train + meta, fine-tuning, meta only): configs
+parse, train through tools/train.py, the fine-tuning stage starts from the
+stage-1 weights."""
 import importlib.util
 import os.path as osp
-import struct
 import sys
 
 import numpy as np
@@ -13,6 +11,8 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpretrain.registry import DATASETS
+
+from fashion_mnist_files import write_fashion_mnist
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 BASELINES = osp.join(ROOT, 'configs', 'clean_set_baselines')
@@ -49,27 +49,12 @@ def mmpretrain_scope():
     init_default_scope('mmpretrain')
 
 
-def write_idx(path, array, magic):
-    """Write ``array`` as an idx file (big-endian header, uint8 data)."""
-    header = struct.pack('>I', magic) + b''.join(
-        struct.pack('>I', d) for d in array.shape)
-    with gzip.open(path + '.gz', 'wb') as f:
-        f.write(header + array.astype(np.uint8).tobytes())
-
-
 @pytest.fixture
 def fashion_root(tmp_path, monkeypatch):
     """Tiny Fashion-MNIST idx files (20 train / 5 test images per class)
     in the real gzip format; the configs find them via FASHION_MNIST_ROOT.
     """
-    rng = np.random.default_rng(0)
-    for prefix, per_class in (('train', 20), ('t10k', 5)):
-        labels = np.repeat(np.arange(10), per_class)
-        images = rng.integers(0, 256, (len(labels), 28, 28))
-        write_idx(str(tmp_path / f'{prefix}-images-idx3-ubyte'), images,
-                  2051)
-        write_idx(str(tmp_path / f'{prefix}-labels-idx1-ubyte'), labels,
-                  2049)
+    write_fashion_mnist(tmp_path, train_per_class=20, test_per_class=5)
     monkeypatch.setenv('FASHION_MNIST_ROOT', str(tmp_path))
     return tmp_path
 
@@ -172,58 +157,3 @@ def test_finetune_without_checkpoint_fails_loudly(tmp_path):
     with pytest.raises(FileNotFoundError, match='load_from'):
         train(osp.join(BASELINES, DIGITS['ft']), tmp_path, *FAST,
               *TINY_RESNET)
-
-
-def load_grid():
-    spec = importlib.util.spec_from_file_location(
-        'fashion_mnist_grid',
-        osp.join(ROOT, 'tools', 'benchmarks', 'fashion_mnist_grid.py'))
-    grid = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(grid)
-    return grid
-
-
-def test_grid_dry_run_lists_the_runs(capsys):
-    grid = load_grid()
-    runs = grid.main(['--dry-run', '--seeds', '0', '1'])
-    out = capsys.readouterr().out
-    assert len(runs) == 5 * 8 * 2 and '80 runs' in out
-    keys = {r['key'] for r in runs}
-    for setting in ('flip0.4', 'flip0.6', 'lt50', 'lt100', 'lt10-flip0.4'):
-        for method in ('ce', 'ce-union-meta', 'ce-ft', 'meta-only', 'mwnet',
-                       'mfrw', 'mes', 'mfrw-mes'):
-            for seed in (0, 1):
-                assert f'{setting}/{method}/seed{seed}' in keys
-                assert f'{setting}/{method}/seed{seed}' in out
-    ft = [r for r in runs if r['method'] == 'ce-ft']
-    assert all(r['after'] == f"{r['setting']}/ce/seed{r['seed']}"
-               for r in ft)
-    for run in runs:
-        assert osp.exists(osp.join(ROOT, run['config'])), run['config']
-
-
-def test_grid_run_config_seeds_everything(tmp_path):
-    grid = load_grid()
-    run = dict(key='lt10-flip0.4/ce-union-meta/seed3',
-               setting='lt10-flip0.4', method='ce-union-meta', seed=3,
-               config=grid.METHODS['ce-union-meta'][1], after=None)
-    cfg = grid.build_run_cfg(run, str(tmp_path), train_size=500)
-    noisy, meta = cfg.train_dataloader.dataset.datasets
-    assert cfg.train_dataloader.dataset.type == 'ConcatDataset'
-    assert (noisy.type, noisy.dataset.type, noisy.dataset.dataset.type) == (
-        'LabelNoiseDataset', 'LongTailDataset', 'MetaSplit')
-    assert noisy.seed == noisy.dataset.seed == noisy.dataset.dataset.seed \
-        == meta.seed == 3
-    assert noisy.dataset.dataset.dataset.indices == 500
-    assert meta.split == 'meta' and meta.dataset.indices == 500
-    assert cfg.randomness.seed == 3 and cfg.val_dataloader is None
-    assert cfg.test_dataloader.dataset.get('indices') is None  # full test
-
-    run.update(key='lt100/mfrw/seed1', setting='lt100', method='mfrw',
-               seed=1, config=grid.METHODS['mfrw'][1])
-    cfg = grid.build_run_cfg(run, str(tmp_path), train_size=500)
-    assert cfg.train_dataloader.dataset.type == 'LongTailDataset'
-    assert cfg.train_dataloader.dataset.imbalance_factor == 100
-    loader = cfg.optim_wrapper.meta_dataloader
-    assert loader.dataset.seed == loader.sampler.seed == 1
-    assert loader.dataset.dataset.indices == 500

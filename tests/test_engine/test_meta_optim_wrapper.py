@@ -7,6 +7,7 @@ from mmengine.optim import OptimWrapper
 from torch.func import functional_call
 
 from mmadvisor.engine.optimizers import MetaOptimWrapper
+from mmadvisor.engine.optimizers.virtual_step import virtual_parameters
 
 ADVISOR = 'head.advisor.'
 
@@ -113,7 +114,7 @@ def test_actual_step_uses_updated_advisor(toy):
 
 @pytest.mark.parametrize('mode', ['forward', 'double_backward'])
 def test_virtual_step_leaves_real_model_untouched(toy, mode):
-    from mmadvisor.engine.optimizers.meta_optim_wrapper import _TrainBatch
+    from mmadvisor.engine.optimizers.train_batch import TrainBatch
     model = toy['classifier']()
     wrapper = toy['wrapper'](model, toy['meta'], lr=0.3, meta_gradient=mode)
     state = copy.deepcopy(model.state_dict())
@@ -122,7 +123,7 @@ def test_virtual_step_leaves_real_model_untouched(toy, mode):
     feats = model.head.pre_logits(model.extract_feat(data['inputs']))
     pre, logits = model.head.pre_loss(feats, y)
     virtual, hparams = wrapper.virtual_train(
-        model, _TrainBatch(data['inputs'], feats, y, pre,
+        model, TrainBatch(data['inputs'], feats, y, pre,
                            model.head.sample_beta(logits), logits,
                            data['data_samples']))
     for name, value in model.state_dict().items():
@@ -167,7 +168,8 @@ def test_virtual_params_selection_and_interval(toy):
     wrapper = toy['wrapper'](
         model, toy['meta'], virtual_params=['head.fc'], advisor_interval=2,
         meta_lr=1e-2)
-    names, _ = wrapper._virtual_parameters(model)
+    names, _ = virtual_parameters(model, wrapper.optimizer,
+                                  wrapper.virtual_params)
     assert names == ['head.fc.weight', 'head.fc.bias']
     batch = toy['batch'](toy['train'], range(12))
     theta0 = _advisor_vector(model)
@@ -179,8 +181,7 @@ def test_virtual_params_selection_and_interval(toy):
     assert not torch.equal(theta0, theta1)
     assert torch.equal(theta1, theta2)
     with pytest.raises(ValueError, match='selects no trainable'):
-        toy['wrapper'](model, toy['meta'],
-                       virtual_params=['nothing'])._virtual_parameters(model)
+        virtual_parameters(model, wrapper.optimizer, ['nothing'])
 
 
 def test_constructor_splits_parameters(toy):
@@ -207,13 +208,13 @@ def test_state_dict_resumes_meta_stream(toy):
     model.train_step(batch, wrapper)
     state = copy.deepcopy(wrapper.state_dict())
     assert state['meta_consumed'] == 8 and state['num_steps'] == 2
-    expected_next = wrapper._next_meta_batch()
+    expected_next = wrapper.meta_stream.next(model)
 
     fresh = toy['wrapper'](copy.deepcopy(model), toy['meta'], meta_batch=4)
     fresh.load_state_dict(state)
-    got = fresh._next_meta_batch()
-    assert torch.equal(torch.stack(got['inputs']),
-                       torch.stack(expected_next['inputs']))
+    got = fresh.meta_stream.next(model)
+    assert torch.equal(got[0], expected_next[0])
+    assert torch.equal(got[1], expected_next[1])
     assert fresh.meta_optimizer.state_dict()['state'].keys() == \
         state['meta_optimizer']['state'].keys()
     with pytest.raises(KeyError, match='load_from'):
@@ -353,7 +354,7 @@ def test_fp16_loss_scaling_trains_finite(toy, mode):
     model = toy['classifier'](with_bn=True)
     wrapper = toy['wrapper'](model, toy['meta'], amp='float16',
                              meta_gradient=mode, meta_lr=1e-2)
-    assert wrapper.scaler is not None
+    assert wrapper.loss_scaling.enabled
     batch = toy['batch'](toy['train'], range(12))
     theta0 = _advisor_vector(model)
     for _ in range(4):

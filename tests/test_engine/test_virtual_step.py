@@ -91,9 +91,9 @@ def test_wrapper_mirrors_optimizer_state(toy):
     feats = model.head.pre_logits(model.extract_feat(data['inputs']))
     pre, logits = model.head.pre_loss(feats, y)
     beta = torch.ones_like(logits)
-    from mmadvisor.engine.optimizers.meta_optim_wrapper import _TrainBatch
+    from mmadvisor.engine.optimizers.train_batch import TrainBatch
     virtual, _ = wrapper.virtual_train(
-        model, _TrainBatch(data['inputs'], feats, y, pre, beta, logits,
+        model, TrainBatch(data['inputs'], feats, y, pre, beta, logits,
                            data['data_samples']))
 
     real = copy.deepcopy(model)

@@ -1,7 +1,8 @@
 """The differentiable SGD step of the virtual classifier (phase 2)."""
-from typing import Dict, List
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
+import torch.nn as nn
 
 
 def virtual_sgd_step(params: Dict[str, torch.Tensor],
@@ -110,6 +111,38 @@ def sgd_hparams(optimizer: torch.optim.Optimizer,
                         'momentum_buffer'))
             hparams[name] = hp
     return hparams
+
+
+def virtual_parameters(
+        model: nn.Module, optimizer: torch.optim.Optimizer,
+        prefixes: Optional[Sequence[str]] = None
+) -> Tuple[List[str], List[torch.Tensor]]:
+    """The parameters the virtual step updates: the trainable ones of
+    ``optimizer`` whose names start with one of ``prefixes`` (all of them
+    for ``None``), in the model's order.
+
+    Raises:
+        ValueError: No parameter is selected.
+    """
+    in_optimizer = {
+        id(p)
+        for group in optimizer.param_groups for p in group['params']
+    }
+    prefixes = tuple(prefixes) if prefixes is not None else None
+    names, params = [], []
+    for name, param in model.named_parameters():
+        if not param.requires_grad or id(param) not in in_optimizer:
+            continue
+        if prefixes is not None and not name.startswith(prefixes):
+            continue
+        names.append(name)
+        params.append(param)
+    if not params:
+        raise ValueError(
+            f'virtual_params={prefixes} selects no trainable classifier '
+            "parameter: give name prefixes such as 'backbone.layer4' or "
+            "'head.fc'.")
+    return names, params
 
 
 def flatten(tensors: List[torch.Tensor]) -> torch.Tensor:

@@ -5,6 +5,8 @@ import torch
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.registry import MODELS
 
+from ...engine.optimizers.meta_batch_stream import hard_labels
+
 
 @MODELS.register_module()
 class AdvisorClassifier(ImageClassifier):
@@ -39,7 +41,10 @@ class AdvisorClassifier(ImageClassifier):
 
     def train_step(self, data: Union[dict, tuple, list],
                    optim_wrapper) -> Dict[str, torch.Tensor]:
-        """One iteration of the bilevel training (section 3.4.4)."""
+        """One iteration of the bilevel training (section 3.4.4): the batch
+        through the data preprocessor (with its training-time batch
+        augmentations, as ``BaseModel.train_step``), then the optim
+        wrapper's four phases."""
         if not hasattr(optim_wrapper, 'meta_step'):
             raise TypeError(
                 'AdvisorClassifier trains with the bilevel step of '
@@ -49,4 +54,7 @@ class AdvisorClassifier(ImageClassifier):
                 "tools/train.py, which sets optim_wrapper.amp; it never "
                 'replaces the meta optim wrapper.)')
         optim_wrapper.prepare(self)
-        return optim_wrapper.meta_step(self, data)
+        data = self.data_preprocessor(data, True)
+        return optim_wrapper.meta_step(self, data['inputs'],
+                                       hard_labels(data),
+                                       data['data_samples'])

@@ -78,7 +78,17 @@ class AdvisorHead(LinearClsHead):
 
         Returns:
             tuple: the losses ``(N, )`` and the logits ``(N, C)``.
+
+        Raises:
+            ValueError: The features are not ``(N, in_channels)`` vectors.
         """
+        if feats.dim() != 2 or feats.size(1) != self.in_channels:
+            raise ValueError(
+                f'AdvisorHead(in_channels={self.in_channels}) received '
+                f'features of shape {tuple(feats.shape)} from the backbone '
+                f'(+ neck): set model.head.in_channels={feats.size(-1)} or '
+                "add a neck that pools to vectors (dict(type='GlobalAverage"
+                "Pooling')).")
         logits = self.fc(feats.detach())
         return F.cross_entropy(logits, labels, reduction='none'), logits
 

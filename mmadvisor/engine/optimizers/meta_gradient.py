@@ -1,0 +1,165 @@
+r"""The advisor's meta-gradient (phase 3), in its two exact forms.
+
+The meta objective is the meta loss of the virtual classifier,
+:math:`\mathcal{L}^{meta}(\hat{w}(\theta))`, with
+:math:`\hat{w}(\theta) = w - c\,\alpha\, g(\theta)` and
+:math:`g(\theta) = \nabla_w \mathcal{L}^{train}(w, \theta)` (eq. 2.3; ``c``
+the slope of the virtual step in ``g``: 1 for plain SGD, see
+:func:`virtual_step_slope`). Its gradient is formed either
+
+- by differentiating through the virtual step's graph
+  (:func:`double_backward_meta_gradient`, the literal form of eq. 2.4: a
+  backward pass through a backward pass), or
+- with one forward-mode product of the backbone
+  (:func:`forward_meta_gradient`): the same value, without the backward of
+  the backward.
+"""
+import contextlib
+from typing import Callable, Dict, List, Optional
+
+import torch
+import torch.nn as nn
+from torch.autograd import forward_ad
+from torch.func import functional_call
+
+from .mixed_precision import LossScaling
+from .train_batch import TrainBatch
+
+Grads = List[Optional[torch.Tensor]]
+
+
+def double_backward_meta_gradient(meta_loss: torch.Tensor,
+                                  advisor_params: List[torch.Tensor],
+                                  scaling: LossScaling) -> Grads:
+    r""":math:`\nabla_\theta \mathcal{L}^{meta}` through the graph of the
+    virtual step (phase 2 kept it: ``create_graph=True``)."""
+    grads = torch.autograd.grad(
+        scaling.scale(meta_loss),
+        advisor_params,
+        retain_graph=True,
+        allow_unused=True)
+    return scaling.unscale(list(grads))
+
+
+def forward_meta_gradient(model: nn.Module, meta_loss: torch.Tensor,
+                          virtual: Dict[str, torch.Tensor],
+                          tangent_scale: Dict[str, float],
+                          batch: TrainBatch, advisor_params: List[torch.Tensor],
+                          scaling: LossScaling,
+                          average: Callable[[Grads], Grads],
+                          autocast: Callable) -> Grads:
+    r"""The meta-gradient without differentiating through a backward pass.
+
+    With :math:`v = \nabla_{\hat{w}} \mathcal{L}^{meta}` and
+    :math:`t = -c\,\alpha\, v`,
+
+    .. math::
+        \nabla_\theta \mathcal{L}^{meta} = \nabla_\theta
+        \big\langle g(\theta), t \big\rangle
+        = \nabla_\theta \Big( \big\langle
+        \tfrac{\partial H}{\partial f}, \dot{f} \big\rangle +
+        \big\langle \tfrac{\partial H}{\partial w_c}, t_c
+        \big\rangle \Big),
+
+    where :math:`H(f, w_c, \theta)` is the advised training loss as a
+    function of the features and the head (the advisor sees ``f``
+    detached, so :math:`\theta` enters only there) and
+    :math:`\dot{f} = J_f(w_b)\, t_b` is the change of the training features
+    along the backbone part of ``t``: one forward-mode pass (a
+    Jacobian-vector product, :func:`feature_jvp`) instead of a backward
+    pass through the graph of a backward pass. Exact, like the
+    double-backward form; cheaper in time and memory.
+
+    Args:
+        model (nn.Module): The classifier (``w`` at its parameters).
+        meta_loss (torch.Tensor): :math:`\mathcal{L}^{meta}` of the virtual
+            parameters ``virtual`` (leaves that require grad).
+        virtual (dict): Name to :math:`\hat{w}`.
+        tangent_scale (dict): Name to ``c * alpha`` of its virtual step.
+        batch (TrainBatch): Phase 1's training batch.
+        advisor_params (list): :math:`\theta`.
+        scaling (LossScaling): float16 scaling (identity otherwise).
+        average (callable): Averages ``v`` over ranks.
+        autocast (callable): The forward passes' autocast context.
+
+    Returns:
+        list: The gradient of each advisor parameter (``None`` if unused);
+        all ``None`` when float16 ``v`` overflows.
+    """
+    names = list(virtual)
+    v = torch.autograd.grad(
+        scaling.scale(meta_loss), [virtual[n] for n in names],
+        allow_unused=True)
+    v = [
+        torch.zeros_like(virtual[n]) if g is None else g
+        for n, g in zip(names, scaling.unscale(list(v)))
+    ]
+    if scaling.overflowed(v):
+        return [None] * len(advisor_params)
+    v = average(v)
+    tangents = {n: -tangent_scale[n] * g for n, g in zip(names, v)}
+    head_names = [n for n in names if n.startswith('head.')]
+    body = {n: t for n, t in tangents.items() if n not in head_names}
+    f_dot = feature_jvp(model, batch.inputs, body, autocast) \
+        if body else None
+
+    head = model.head
+    feats = batch.feats.detach().requires_grad_(f_dot is not None)
+    with autocast():
+        advice = head.advise(feats, batch.pre_loss)
+        loss = head.advised_loss(feats, batch.labels, advice, batch.beta)
+    named = dict(model.named_parameters())
+    wrt = ([feats] if f_dot is not None else []) + [
+        named[n] for n in head_names
+    ]
+    directions = ([f_dot] if f_dot is not None else []) + [
+        tangents[n] for n in head_names
+    ]
+    partials = torch.autograd.grad(
+        loss, wrt, create_graph=True, allow_unused=True)
+    phi = sum((d * t).sum() for d, t in zip(partials, directions)
+              if d is not None)
+    if not torch.is_tensor(phi) or not phi.requires_grad:
+        return [None] * len(advisor_params)
+    return list(torch.autograd.grad(phi, advisor_params, allow_unused=True))
+
+
+class _FeatureExtractor(nn.Module):
+    """``head.pre_logits(extract_feat(x))`` as one module's forward, so that
+    :func:`torch.func.functional_call` can run the feature path with other
+    parameters (the dual tensors of :func:`feature_jvp`)."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        return self.model.head.pre_logits(self.model.extract_feat(inputs))
+
+
+def feature_jvp(model: nn.Module,
+                inputs: torch.Tensor,
+                tangents: Dict[str, torch.Tensor],
+                autocast: Callable = contextlib.nullcontext) -> torch.Tensor:
+    r""":math:`\dot{f} = J_f(w)\, t`: the forward-mode derivative of the
+    training features along the parameter tangents ``t`` (by name; the
+    other parameters are held). Runs on copies of the buffers, so batch-norm
+    running statistics are not updated."""
+    extractor = _FeatureExtractor(model)
+    with torch.no_grad(), forward_ad.dual_level():
+        params = {
+            f'model.{n}': forward_ad.make_dual(p.detach(), tangents[n])
+            for n, p in model.named_parameters() if n in tangents
+        }
+        buffers = {
+            f'model.{n}': b.clone()
+            for n, b in model.named_buffers()
+        }
+        with autocast():
+            out = functional_call(
+                extractor, {
+                    **params,
+                    **buffers
+                }, (inputs, ), strict=False)
+        tangent = forward_ad.unpack_dual(out).tangent
+    return torch.zeros_like(out) if tangent is None else tangent

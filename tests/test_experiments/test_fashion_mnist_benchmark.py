@@ -1,0 +1,254 @@
+"""The Fashion-MNIST benchmark: run list, choices on the validation split
+only, the config of a run, real runs on tiny files, the tables."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from mmengine.registry import init_default_scope
+
+from fashion_mnist_files import write_fashion_mnist
+from mmadvisor.experiments import fashion_mnist_benchmark as bench
+
+SEEDS = [0, 1, 2]
+
+
+@pytest.fixture(autouse=True)
+def mmpretrain_scope():
+    init_default_scope('mmpretrain')
+
+
+def row(setting, method, variant, seed, val, test, **extra):
+    return dict(key=bench.run_key(setting, method, variant, seed),
+                setting=setting, method=method, variant=variant, seed=seed,
+                val_top1=val, top1=test, wall_s=10.0, **extra)
+
+
+def test_run_list_every_variant_at_the_selection_seed_only():
+    runs, waiting = bench.planned_runs(list(bench.SETTINGS),
+                                       list(bench.METHODS), SEEDS, {})
+    keys = {r.key for r in runs}
+    # every variant of every method at seed 0, in every setting it applies to
+    for setting in bench.SETTINGS:
+        for method, spec in bench.METHODS.items():
+            for variant, _ in spec.variants:
+                key = bench.run_key(setting, method, variant, 0)
+                assert (key in keys) == bench.applies(method, setting)
+    # single-variant methods run at every seed; the others wait for a choice
+    assert bench.run_key('flip0.6', 'mw-net', 'default', 2) in keys
+    assert ('flip0.6', 'mfrw-mes', 1) in waiting
+    assert not any(r.method == 'mfrw-mes' and r.seed > 0 for r in runs)
+    # long-tail losses only in the long-tailed settings
+    assert not any(r.method in ('balms', 'eql') and
+                   not bench.SETTINGS[r.setting].long_tail for r in runs)
+    # the fine-tuning stage starts from CE of its setting and seed
+    ft = [r for r in runs if r.method == 'ce-ft']
+    assert ft and all(
+        r.after == bench.run_key(r.setting, 'ce', 'default', r.seed)
+        for r in ft)
+    # 6 settings x 4 (CE, union, meta only, MW-Net) x 3 seeds, 3 LT
+    # settings x BALMS x 3 seeds, and at seed 0 the variants: 6 fine-tuning,
+    # 3 EQL (LT only), 2 x 3 advisors
+    assert len(runs) == 6 * 4 * 3 + 3 * 3 + 6 * 6 + 3 * 3 + 6 * 3 * 2
+    for run in runs:
+        assert osp.exists(osp.join(
+            bench.ROOT, bench.CONFIG.format(bench.METHODS[run.method].config)))
+
+
+def test_choice_uses_the_validation_split_only():
+    # lr 1e-3 is better on test, lr 1e-4 on validation: 1e-4 is chosen.
+    rows = [row('lt100', 'mfrw-mes', 'meta-lr0.0001', 0, 80.0, 70.0),
+            row('lt100', 'mfrw-mes', 'meta-lr0.001', 0, 79.0, 90.0)]
+    assert bench.chosen_variants(rows, 0) == {
+        ('lt100', 'mfrw-mes'): 'meta-lr0.0001'}
+    done = {r['key']: r for r in rows}
+    runs, waiting = bench.planned_runs(['lt100'], ['mfrw-mes'], SEEDS, done)
+    later = [r for r in runs if r.seed > 0]
+    assert [(r.variant, r.seed) for r in later] == [('meta-lr0.0001', 1),
+                                                     ('meta-lr0.0001', 2)]
+    assert waiting == []
+    # another seed's rows do not enter the choice, nor does a missing
+    # candidate give one
+    rows.append(row('lt100', 'mfrw-mes', 'meta-lr0.001', 1, 99.0, 99.0))
+    assert bench.chosen_variants(rows, 0)[('lt100', 'mfrw-mes')] == \
+        'meta-lr0.0001'
+    assert bench.chosen_variants(rows[:1], 0) == {}
+    # a tie goes to the first (default) variant
+    tie = [row('lt100', 'mes', 'meta-lr0.001', 0, 80.0, 1.0),
+           row('lt100', 'mes', 'meta-lr0.0001', 0, 80.0, 2.0)]
+    assert bench.chosen_variants(tie, 0)[('lt100', 'mes')] == 'meta-lr0.0001'
+
+
+def test_run_config(tmp_path):
+    run = bench.Run('lt10-flip0.4', 'mfrw-mes', 'meta-lr0.001', 3)
+    cfg = bench.build_run_cfg(run, str(tmp_path), class_counts=None)
+    noisy = cfg.train_dataloader.dataset
+    lt, pool, rest = noisy.dataset, noisy.dataset.dataset, \
+        noisy.dataset.dataset.dataset
+    assert (noisy.type, noisy.noise_type, noisy.noise_ratio) == (
+        'LabelNoiseDataset', 'flip', 0.4)
+    assert (lt.imbalance_factor, lt.max_per_class) == (10, 3000)
+    assert (pool.split, pool.num_per_class) == ('train', 100)
+    assert (rest.split, rest.num_per_class) == ('train', 10)
+    val = cfg.val_dataloader.dataset
+    assert (val.split, val.num_per_class) == ('meta', 100)
+    meta = cfg.optim_wrapper.meta_dataloader
+    assert (meta.dataset.split, meta.dataset.num_per_class) == ('meta', 10)
+    # the seed everywhere: every split, the long tail, the noise, the meta
+    # sampler and the runner
+    seeds = {noisy.seed, lt.seed, pool.seed, rest.seed, val.seed,
+             val.dataset.seed, meta.dataset.seed, meta.sampler.seed,
+             cfg.randomness.seed}
+    assert seeds == {3}
+    # the variant's option, the setting's schedule (30 epochs, LT)
+    assert cfg.optim_wrapper.meta_optimizer.lr == 1e-3
+    assert cfg.train_cfg.max_epochs == 30
+    assert cfg.param_scheduler.milestones == [24, 27]
+    assert cfg.work_dir == osp.join(str(tmp_path), 'runs', run.key)
+
+    flip = bench.build_run_cfg(bench.Run('flip0.6', 'ce', 'default', 0),
+                               str(tmp_path))
+    assert flip.train_cfg.max_epochs == 20
+    assert flip.param_scheduler.milestones == [10, 14]
+    assert flip.train_dataloader.dataset.dataset.max_per_class == 1000
+
+    balms = bench.build_run_cfg(bench.Run('lt50', 'balms', 'default', 0),
+                                str(tmp_path), class_counts=[5, 4, 3])
+    assert balms.model.head.loss.class_counts == [5, 4, 3]
+
+
+def test_fine_tuning_keeps_its_own_schedule_under_grid_options(tmp_path):
+    # Options for every run (a smoke schedule) must not break the
+    # fine-tuning stage's constant lr (the old grid failed in ConstantLR).
+    stage1 = tmp_path / 'runs' / 'flip0.4' / 'ce@default' / 'seed0'
+    stage1.mkdir(parents=True)
+    (stage1 / 'last_checkpoint').write_text(str(stage1 / 'epoch_20.pth'))
+    run = bench.Run('flip0.4', 'ce-ft', 'lr0.1-30e', 0,
+                    after=bench.run_key('flip0.4', 'ce', 'default', 0))
+    options = {'train_cfg.max_epochs': 1,
+               'param_scheduler.milestones': [1, 2]}
+    cfg = bench.build_run_cfg(run, str(tmp_path), cfg_options=options)
+    assert cfg.param_scheduler.type == 'ConstantLR'
+    assert 'milestones' not in cfg.param_scheduler
+    assert cfg.train_cfg.max_epochs == 30  # the variant's
+    assert cfg.optim_wrapper.optimizer.lr == 0.1
+    assert cfg.load_from == str(stage1 / 'epoch_20.pth')
+    assert cfg.train_dataloader.dataset.split == 'meta'
+    # the other runs take the options
+    ce = bench.build_run_cfg(bench.Run('flip0.4', 'ce', 'default', 0),
+                             str(tmp_path), cfg_options=options)
+    assert ce.train_cfg.max_epochs == 1
+    assert ce.param_scheduler.milestones == [1, 2]
+
+
+@pytest.fixture
+def small_fashion(tmp_path, monkeypatch):
+    """300 train / 10 test images per class: enough for the benchmark's
+    meta (10) and validation (100) splits per class."""
+    root = tmp_path / 'fashion'
+    root.mkdir()
+    write_fashion_mnist(root, train_per_class=300, test_per_class=10)
+    monkeypatch.setenv('FASHION_MNIST_ROOT', str(root))
+    return root
+
+
+def test_runs_train_and_record_everything(small_fashion, tmp_path):
+    out = str(tmp_path / 'grid')
+    two_epochs = {'train_cfg.max_epochs': 2}
+    counts = bench.nominal_class_counts('lt100', 0)
+    # the pool keeps 190 per class: floor(190 * 100 ** (-c / 9))
+    assert counts == [int(190 * 0.01**(c / 9)) for c in range(10)]
+    ce = bench.train_one(bench.Run('lt100', 'ce', 'default', 0), out,
+                         two_epochs)
+    assert ce['epochs'] == 2 and len(ce['curves']['val_top1']) == 2
+    assert ce['val_top1'] == ce['curves']['val_top1'][-1]
+    assert ce['class_counts'] == counts
+    assert ce['train_samples'] == sum(counts)
+    assert len(ce['test_class_top1']) == 10
+    # 10 test images per class: the top-1 is the mean per-class top-1
+    assert ce['top1'] == pytest.approx(np.mean(ce['test_class_top1']),
+                                       abs=0.01)
+    adv = bench.train_one(
+        bench.Run('lt100', 'mfrw-mes', 'meta-lr0.001', 0), out, two_epochs)
+    assert set(adv['curves']) >= {'val_top1', 'loss_meta', 'advice_w_f',
+                                  'advice_s'}
+    assert all(0 < s < 1 for s in adv['curves']['advice_s'])
+    assert adv['options'] == {'optim_wrapper.meta_optimizer.lr': 1e-3}
+    ft = bench.train_one(
+        bench.Run('lt100', 'ce-ft', 'lr0.01-10e', 0, after=ce['key']), out,
+        two_epochs)
+    assert ft['epochs'] == 10 and ft['load_from'].endswith('epoch_2.pth')
+    assert ft['train_samples'] == 100  # the meta set
+    # what the run generated is saved with it
+    generated = osp.join(out, 'runs', ce['key'], 'generated')
+    assert any('LongTailDataset' in f for f in os.listdir(generated))
+
+
+def test_grid_tool_resumes_and_fails_loudly(tmp_path, monkeypatch):
+    # No data: every run fails; the tool says so and exits with 1, and the
+    # fine-tuning stage, which needs CE, is reported as skipped.
+    monkeypatch.setenv('FASHION_MNIST_ROOT', str(tmp_path / 'missing'))
+    out = tmp_path / 'grid'
+    out.mkdir()
+    done = row('flip0.4', 'ce-union-meta', 'default', 0, 50.0, 50.0)
+    (out / 'results.jsonl').write_text(json.dumps(done) + '\n')
+    proc = subprocess.run(
+        [sys.executable, osp.join(bench.ROOT, 'tools', 'benchmarks',
+                                  'fashion_mnist_grid.py'),
+         '--out-dir', str(out), '--settings', 'flip0.4', '--methods', 'ce',
+         'ce-union-meta', 'ce-ft', '--seeds', '0', '--workers', '1'],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert 'flip0.4/ce@default/seed0 FAILED' in proc.stdout
+    assert 'train-images-idx3-ubyte' in proc.stdout  # the missing file
+    assert 'flip0.4/ce-ft@lr0.01-10e/seed0 SKIPPED' in proc.stdout
+    # the finished run was not run again
+    assert 'ce-union-meta' not in proc.stdout
+
+
+def test_tables_from_rows():
+    counts = [5890, 3530, 2116, 1268, 760, 456, 273, 163, 98, 58]
+    per_class = [90.0] * 4 + [60.0] * 3 + [30.0] * 3
+    rows = []
+    for seed, (ft, adv, adv_val) in enumerate([(80.0, 85.0, 84.0),
+                                               (82.0, 86.0, 85.0),
+                                               (81.0, 87.0, 86.0)]):
+        extra = dict(class_counts=counts, test_class_top1=per_class)
+        rows += [
+            row('lt100', 'ce-ft', 'lr0.01-10e', seed, 81.0, ft, **extra),
+            row('lt100', 'meta-only', 'default', seed, 70.0, 99.0, **extra),
+            row('lt100', 'mfrw-mes', 'meta-lr0.0001', seed, adv_val, adv,
+                **extra),
+        ]
+        if seed == 0:
+            rows += [
+                row('lt100', 'ce-ft', f'lr{lr}-{ep}e', 0, 10.0, 10.0)
+                for lr in ('0.1', '0.001') for ep in (10, 30)
+            ] + [row('lt100', 'ce-ft', 'lr0.01-30e', 0, 10.0, 10.0),
+                 row('lt100', 'mfrw-mes', 'meta-lr0.001', 0, 50.0, 99.0)]
+    methods = ['ce-ft', 'meta-only', 'mfrw-mes']
+    table = bench.headline(rows, ['lt100'], methods, SEEDS)
+    # CE on meta only has the best test top-1 (99) but the worse
+    # validation top-1 (70 < 81): fine-tuning is the best clean-set
+    # baseline. Advisor 86 +- 1 against fine-tuning 81 +- 1: +5.00.
+    assert '| CE, then fine-tune on meta | 81.00 ± 1.00 |' in table
+    assert ('| LT IF 100 | CE, then fine-tune on meta | 81.00 ± 1.00 | '
+            'MFRW-MES | 86.00 ± 1.00 | +5.00 | advisor ahead |') in table
+    shots = bench.shot_table(rows, ['lt100'], methods, SEEDS)
+    assert '| MFRW-MES | 90.0 / 60.0 / 30.0 |' in shots
+    choices = bench.choice_table(rows, ['lt100'], methods, SEEDS)
+    assert '| MFRW-MES | meta-lr0.0001 | **84.00** |' in choices
+    assert '| MFRW-MES | meta-lr0.001 | 50.00 |' in choices
+
+
+def test_shot_groups():
+    r = dict(class_counts=[5000, 1001, 1000, 200, 199, 10],
+             test_class_top1=[100.0, 80.0, 60.0, 40.0, 20.0, 0.0])
+    assert bench.shot_accuracy(r) == dict(many=90.0, medium=50.0, few=10.0)
+    r = dict(class_counts=[3000, 300], test_class_top1=[1.0, 3.0])
+    shots = bench.shot_accuracy(r)
+    assert shots['many'] == 1.0 and shots['medium'] == 3.0
+    assert np.isnan(shots['few'])
