@@ -2,6 +2,7 @@
 import contextlib
 import copy
 
+import pytest
 import torch
 
 from mmadvisor.engine.optimizers.meta_gradient import (
@@ -90,3 +91,78 @@ def test_forward_form_equals_double_backward_form(toy):
     for a, b in zip(fwd, dbl):
         assert torch.allclose(a, b, rtol=1e-8, atol=1e-12)
     assert max(g.abs().max() for g in fwd) > 0
+
+
+def _conv_classifier():
+    """A small conv net with batch norm (cuDNN-style layers on the CPU)."""
+    from mmpretrain.registry import MODELS
+    torch.manual_seed(0)
+    return MODELS.build(dict(
+        type='AdvisorClassifier',
+        data_preprocessor=dict(type='ClsDataPreprocessor'),
+        backbone=dict(type='CifarResNet', depth=20, stem_channels=4,
+                      base_channels=4),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='AdvisorHead', num_classes=3, in_channels=16,
+                  advisor=dict(type='Advisor', embed_dims=4)))).double()
+
+
+def test_recorded_primals_give_the_same_tangent_for_fewer_flops():
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from mmadvisor.engine.optimizers.meta_gradient import \
+        record_linear_outputs
+    model = _conv_classifier().train()
+    inputs = torch.randn(6, 3, 8, 8, dtype=torch.float64)
+    g = torch.Generator().manual_seed(1)
+    tangents = {
+        n: torch.randn(p.shape, generator=g, dtype=torch.float64)
+        for n, p in model.named_parameters() if n.startswith('backbone.')
+    }
+    with FlopCounterMode(display=False) as forward:
+        with record_linear_outputs(model) as primals:
+            feats = _features(model, inputs)
+    assert len(primals) == sum(
+        isinstance(m, torch.nn.Conv2d) for m in model.backbone.modules())
+    with FlopCounterMode(display=False) as full:
+        plain = feature_jvp(model, inputs, tangents)
+    with FlopCounterMode(display=False) as reused:
+        cached = feature_jvp(model, inputs, tangents, primals=primals)
+    assert torch.allclose(cached, plain, rtol=1e-10, atol=1e-12)
+    assert cached.abs().max() > 1e-3
+    # the floor: two products per layer (2F), less the first convolution's
+    # input product (the images have no tangent): 2 x (6 x 8 x 8 outputs)
+    # x 4 channels x (3 x 3 x 3) = 82 944 FLOPs
+    f = forward.get_total_flops()
+    assert reused.get_total_flops() == 2 * f - 82944
+    # forward mode from scratch also recomputes the primals (>= F more)
+    assert full.get_total_flops() - reused.get_total_flops() >= f > 0
+    assert feats.shape == cached.shape
+    # tangents on the last stage only: the earlier layers cost nothing
+    last = {n: t for n, t in tangents.items() if 'layer3' in n}
+    with FlopCounterMode(display=False) as partial:
+        late = feature_jvp(model, inputs, last, primals=primals)
+    assert partial.get_total_flops() < reused.get_total_flops() / 2
+    assert torch.allclose(late, feature_jvp(model, inputs, last),
+                          rtol=1e-10, atol=1e-12)
+
+
+def test_a_feature_path_that_changes_between_passes_stops():
+    from mmadvisor.engine.optimizers.meta_gradient import \
+        record_linear_outputs
+    model = _conv_classifier().train()
+    inputs = torch.randn(2, 3, 8, 8, dtype=torch.float64)
+    tangents = {n: torch.ones_like(p) for n, p in model.named_parameters()
+                if n.startswith('backbone.')}
+    with record_linear_outputs(model) as primals:
+        _features(model, inputs)
+        _features(model, inputs)  # recorded twice, replayed once
+    with pytest.raises(RuntimeError, match='less often in the tangent pass'):
+        feature_jvp(model, inputs, tangents, primals=primals)
+    with record_linear_outputs(model) as primals:
+        pass  # nothing recorded for a layer that then runs
+    primals[model.backbone.conv1] = []
+    with pytest.raises(RuntimeError, match='more often in the tangent pass'):
+        feature_jvp(model, inputs, tangents, primals=primals)
+    # the model's own forward is back after an error
+    assert 'forward' not in vars(model.backbone.conv1)

@@ -1,10 +1,9 @@
-"""The bilevel step gives, to the bit, what it gave before the refactor.
+"""The bilevel step gives, to the bit, what the saved reference holds.
 
-The reference (``tests/reference/meta_step_reference.pt``) was written by the
-code of commit e5d9f1d, before ``MetaOptimWrapper`` was split into the
-modules of ``mmadvisor/engine/optimizers/``: every parameter, buffer,
-optimizer state, counter, random-generator state and logged value after a
-few iterations of each case must be equal, not close.
+Every parameter, buffer, optimizer state, counter, random-generator state
+and logged value after a few iterations of each case must be equal, not
+close (see ``tests/reference/meta_step_reference.py`` for the reference's
+history: it guarded the split of ``MetaOptimWrapper`` into modules).
 """
 import importlib.util
 import os.path as osp
@@ -12,7 +11,8 @@ import os.path as osp
 import pytest
 import torch
 
-REFERENCE_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'reference')
+REFERENCE_DIR = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'reference')
 spec = importlib.util.spec_from_file_location(
     'meta_step_reference', osp.join(REFERENCE_DIR, 'meta_step_reference.py'))
 reference_cases = importlib.util.module_from_spec(spec)

@@ -15,7 +15,8 @@ the slope of the virtual step in ``g``: 1 for plain SGD, see
   the backward.
 """
 import contextlib
-from typing import Callable, Dict, List, Optional
+import functools
+from typing import Callable, Dict, Iterator, List, Optional
 
 import torch
 import torch.nn as nn
@@ -100,8 +101,8 @@ def forward_meta_gradient(model: nn.Module, meta_loss: torch.Tensor,
     tangents = {n: -tangent_scale[n] * g for n, g in zip(names, v)}
     head_names = [n for n in names if n.startswith('head.')]
     body = {n: t for n, t in tangents.items() if n not in head_names}
-    f_dot = feature_jvp(model, batch.inputs, body, autocast) \
-        if body else None
+    f_dot = feature_jvp(model, batch.inputs, body, autocast,
+                        batch.primals) if body else None
 
     head = model.head
     feats = batch.feats.detach().requires_grad_(f_dot is not None)
@@ -140,13 +141,28 @@ class _FeatureExtractor(nn.Module):
 def feature_jvp(model: nn.Module,
                 inputs: torch.Tensor,
                 tangents: Dict[str, torch.Tensor],
-                autocast: Callable = contextlib.nullcontext) -> torch.Tensor:
+                autocast: Callable = contextlib.nullcontext,
+                primals: Optional[Dict[nn.Module, list]] = None
+                ) -> torch.Tensor:
     r""":math:`\dot{f} = J_f(w)\, t`: the forward-mode derivative of the
     training features along the parameter tangents ``t`` (by name; the
     other parameters are held). Runs on copies of the buffers, so batch-norm
-    running statistics are not updated."""
+    running statistics are not updated.
+
+    A forward-mode pass computes every layer's output (the *primal*) beside
+    its tangent. Phase 1 already computed the primals on the same batch
+    with the same parameters; given them (``primals``, recorded by
+    :func:`record_linear_outputs`), each recorded linear layer (convolution,
+    fully connected) returns its phase-1 output with only the tangent
+    computed, :math:`\dot{y} = W \star \dot{x} + \dot{W} \star x +
+    \dot{b}`: two products instead of three (a layer with neither a
+    tangent input nor tangent parameters: none). Element-wise layers (batch
+    norm, activations, pooling) still run forward mode on the primal they
+    are given, which is phase 1's.
+    """
     extractor = _FeatureExtractor(model)
-    with torch.no_grad(), forward_ad.dual_level():
+    with torch.no_grad(), forward_ad.dual_level(), \
+            _tangent_only(primals or {}):
         params = {
             f'model.{n}': forward_ad.make_dual(p.detach(), tangents[n])
             for n, p in model.named_parameters() if n in tangents
@@ -163,3 +179,95 @@ def feature_jvp(model: nn.Module,
                 }, (inputs, ), strict=False)
         tangent = forward_ad.unpack_dual(out).tangent
     return torch.zeros_like(out) if tangent is None else tangent
+
+
+#: Layers whose forward is ``op(x, weight) + bias`` with ``op`` linear in
+#: both arguments; subclasses that override ``forward`` are left alone.
+_LINEAR_LAYERS = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)
+
+
+def _is_linear_layer(module: nn.Module) -> bool:
+    return any(type(module).forward is cls.forward for cls in _LINEAR_LAYERS)
+
+
+@contextlib.contextmanager
+def record_linear_outputs(
+        model: nn.Module) -> Iterator[Dict[nn.Module, List[torch.Tensor]]]:
+    """Record, in call order, the outputs of the model's linear layers
+    during the forward passes in the ``with`` block (phase 1's feature
+    path), for :func:`feature_jvp`."""
+    outputs: Dict[nn.Module, List[torch.Tensor]] = {}
+
+    def keep(module, args, output):
+        outputs.setdefault(module, []).append(output.detach())
+
+    handles = [
+        m.register_forward_hook(keep) for m in model.modules()
+        if _is_linear_layer(m)
+    ]
+    try:
+        yield outputs
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def _linear_tangent(module: nn.Module, primals: Iterator[torch.Tensor],
+                    x: torch.Tensor) -> torch.Tensor:
+    """The recorded output of ``module`` as a dual tensor whose tangent is
+    ``op(x_t, W) + op(x, W_t) + b_t`` (no product for a missing tangent)."""
+    output = next(primals, None)
+    if output is None:
+        raise RuntimeError(
+            f'{type(module).__name__} ran more often in the tangent pass '
+            'than in phase 1: the feature path must be deterministic (the '
+            "same calls in the same order); use meta_gradient="
+            "'double_backward' for this model.")
+    x, x_dot = forward_ad.unpack_dual(x)
+    weight, weight_dot = forward_ad.unpack_dual(module.weight)
+
+    def op(inp, w):
+        if isinstance(module, nn.Linear):
+            return nn.functional.linear(inp, w)
+        return module._conv_forward(inp, w, None)
+
+    tangent = None if x_dot is None else op(x_dot, weight)
+    if weight_dot is not None:
+        part = op(x, weight_dot)
+        tangent = part if tangent is None else tangent + part
+    if module.bias is not None:
+        bias_dot = forward_ad.unpack_dual(module.bias).tangent
+        if bias_dot is not None:
+            shape = (1, -1) + (1, ) * (output.dim() - 2)
+            part = bias_dot.reshape(shape).to(output.dtype)
+            tangent = part.expand_as(output).contiguous() \
+                if tangent is None else tangent + part
+    if tangent is None:
+        return output
+    if tangent.shape != output.shape:
+        raise RuntimeError(
+            f'{type(module).__name__}: the recorded output has shape '
+            f'{tuple(output.shape)} but the tangent {tuple(tangent.shape)}: '
+            'phase 1 and the tangent pass saw different inputs.')
+    return forward_ad.make_dual(output, tangent.to(output.dtype))
+
+
+@contextlib.contextmanager
+def _tangent_only(primals: Dict[nn.Module, List[torch.Tensor]]):
+    """Within the block, each recorded layer returns its recorded outputs
+    (:func:`_linear_tangent`) instead of computing them."""
+    queues = {m: iter(outputs) for m, outputs in primals.items()}
+    for module, queue in queues.items():
+        module.forward = functools.partial(_linear_tangent, module, queue)
+    try:
+        yield
+        left = [type(m).__name__ for m, q in queues.items()
+                if next(q, None) is not None]
+        if left:
+            raise RuntimeError(
+                f'{left} ran less often in the tangent pass than in phase '
+                "1: the feature path must be deterministic; use "
+                "meta_gradient='double_backward' for this model.")
+    finally:
+        for module in queues:
+            del module.forward

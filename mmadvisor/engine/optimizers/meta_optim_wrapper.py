@@ -1,4 +1,5 @@
 """The bilevel advisor step, thesis sections 2.4.4 and 3.4.4."""
+from contextlib import nullcontext
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -15,7 +16,7 @@ from torch.utils.data import DataLoader
 from . import rank_sync
 from .meta_batch_stream import MetaBatchStream
 from .meta_gradient import (double_backward_meta_gradient,
-                            forward_meta_gradient)
+                            forward_meta_gradient, record_linear_outputs)
 from .mixed_precision import LossScaling, autocast, parse_amp
 from .train_batch import DrawGenerator, TrainBatch
 from .virtual_step import (sgd_hparams, virtual_parameters,
@@ -167,13 +168,16 @@ class MetaOptimWrapper(OptimWrapper):
         self._device_type = inputs.device.type
         update_advisor = self.num_steps % self.advisor_interval == 0
 
-        # Phase 1: loss pre-calculation (one backbone forward for 1, 2, 4).
+        # Phase 1: loss pre-calculation (one backbone forward for 1, 2, 4;
+        # its linear layers' outputs kept for the meta-gradient's tangent).
         with self._autocast(), record_function('advisor/1_pre_calculation'):
-            feats = head.pre_logits(model.extract_feat(inputs))
+            with record_linear_outputs(model) if update_advisor and \
+                    self._needs_tangent() else nullcontext() as primals:
+                feats = head.pre_logits(model.extract_feat(inputs))
             pre_loss, pre_logits = head.pre_loss(feats, labels)
         beta = head.sample_beta(pre_logits, self.draws.get(inputs.device))
         batch = TrainBatch(inputs, feats, labels, pre_loss, beta, pre_logits,
-                            samples)
+                           samples, primals)
         log_vars = dict(loss_pre=pre_loss.mean().item())
         if update_advisor:
             # Phase 2: virtual train.
@@ -375,6 +379,13 @@ class MetaOptimWrapper(OptimWrapper):
                 f'non-finite {what} ({loss.item()}) at iteration {it + 1}: '
                 'lower the learning rate, check the data for NaN/Inf, or '
                 'add clip_grad to the optim_wrapper.')
+
+    def _needs_tangent(self) -> bool:
+        """The forward-mode meta-gradient of a virtual step that reaches
+        the backbone needs the tangent of the training features."""
+        return self.meta_gradient == 'forward' and not (
+            self.virtual_params is not None
+            and all(p.startswith('head.') for p in self.virtual_params))
 
     def _autocast(self):
         return autocast(self._device_type, self.amp_dtype)

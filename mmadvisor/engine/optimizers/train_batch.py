@@ -18,6 +18,9 @@ class TrainBatch(NamedTuple):
             MES).
         pre_logits: The un-masked logits of phase 1.
         samples: The data samples.
+        primals: The outputs of the feature path's linear layers in phase
+            1, by module (:func:`record_linear_outputs`), when the
+            meta-gradient will need the features' tangent; else None.
     """
     inputs: torch.Tensor
     feats: torch.Tensor
@@ -26,6 +29,7 @@ class TrainBatch(NamedTuple):
     beta: Optional[torch.Tensor]
     pre_logits: torch.Tensor
     samples: list
+    primals: Optional[dict] = None
 
     def advice_record(
             self, advice: Dict[str, Optional[torch.Tensor]]

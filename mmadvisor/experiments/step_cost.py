@@ -1,0 +1,226 @@
+r"""The cost of one training iteration: time, FLOPs and memory per method.
+
+``tools/analysis_tools/benchmark_meta_step.py`` is the command line. Each
+measurement builds one model (a *setup*: backbone, batch, input size) with
+one *method* (cross-entropy, an advisor, a cheaper variant of MFRW-MES) on
+synthetic data and reports
+
+- the median time of an iteration (of a cycle of ``k`` iterations divided
+  by ``k`` with ``advisor_interval=k``),
+- the FLOPs of an iteration, counted with
+  :class:`torch.utils.flop_counter.FlopCounterMode` (matrix products and
+  convolutions, forward, backward and forward-mode products alike;
+  deterministic, so ratios can be compared on a busy machine),
+- the peak memory.
+
+**The floor.** With ``F`` the FLOPs of the backbone's forward on the
+training batch (``N`` images; the head is negligible) and a meta batch of
+``M`` images, a cross-entropy iteration costs ``3F`` (forward, and a
+backward that forms the input and the weight gradients). The thesis'
+exact step (section 3.4.4) cannot cost less than
+
+- phase 1, the forward shared with phases 2 and 4: ``F``;
+- phase 2, the virtual gradient: ``2F``;
+- phase 3, the meta forward and backward at the virtual parameters:
+  ``3F M/N``;
+- the meta-gradient's product with the backbone's Jacobian (the tangent of
+  the training features, two products per layer): ``2F``;
+- phase 4, the real backward: ``2F``;
+
+that is ``(7 + 3M/N) F``: ``10/3 = 3.33x`` cross-entropy for ``M = N``.
+With ``advisor_interval=k`` phases 2-3 run every ``k``-th iteration:
+``1 + (4 + 3M/N) / (3k)``. A virtual step of the head only needs no
+backbone backward in phases 2-3 and no tangent: ``(3 + M/N) / 3``.
+"""
+import dataclasses
+import resource
+import statistics
+import time
+from typing import Dict, Optional, Tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class Setup:
+    """A model and batch: the backbone, its feature size, the training
+    batch, the input size and channels, the classes, the meta batch (None:
+    the training batch) and the name prefix of its last stage."""
+    backbone: dict
+    feat_dim: int
+    batch: int
+    size: int
+    channels: int
+    classes: int
+    meta_batch: Optional[int]
+    last_stage: str
+
+
+SETUPS: Dict[str, Setup] = {
+    # the Fashion-MNIST benchmark's LeNet-5, batch 128, meta batch 100
+    'lenet5': Setup(dict(type='LeNet5'), 120, 128, 32, 1, 10, 100,
+                    'backbone.features.6'),
+    # the thesis' CIFAR model
+    'resnet32': Setup(dict(type='CifarResNet', depth=32), 64, 128, 32, 3,
+                      10, None, 'backbone.layer3'),
+    # Clothing1M's model at 224 x 224
+    'resnet50': Setup(dict(type='ResNet', depth=50), 2048, 32, 224, 3, 1000,
+                      None, 'backbone.layer4'),
+}
+
+#: method -> (head config kind, MetaOptimWrapper options); ``'{last}'``
+#: stands for the setup's last stage.
+METHODS: Dict[str, Tuple[str, dict]] = {
+    'ce': ('ce', {}),
+    'mw-net': ('mw-net', {}),
+    'mfrw': ('mfrw', {}),
+    'mes': ('mes', {}),
+    'mfrw-mes': ('mfrw-mes', {}),
+    'mfrw-mes-dbl': ('mfrw-mes', dict(meta_gradient='double_backward')),
+    'head-only': ('mfrw-mes', dict(virtual_params=['head.fc'])),
+    'fast-last': ('mfrw-mes', dict(virtual_params=['{last}', 'head.fc'])),
+    'fast-k2': ('mfrw-mes', dict(advisor_interval=2)),
+    'fast-k4': ('mfrw-mes', dict(advisor_interval=4)),
+    'fast-last-k4': ('mfrw-mes', dict(virtual_params=['{last}', 'head.fc'],
+                                      advisor_interval=4)),
+}
+
+
+def _head(kind: str, setup: Setup) -> dict:
+    head = dict(num_classes=setup.classes, in_channels=setup.feat_dim)
+    if kind == 'ce':
+        return dict(head, type='LinearClsHead')
+    if kind == 'mw-net':
+        return dict(head, type='AdvisorHead', advisor=dict(type='MWNet'),
+                    loss=dict(type='CrossEntropyLoss'))
+    outputs = {'mfrw': ('mfrw', ), 'mes': ('mes', )}.get(kind,
+                                                         ('mfrw', 'mes'))
+    loss = dict(type='CrossEntropyLoss') if kind == 'mfrw' else dict(
+        type='MetaEqualizationLoss', rho=0.9)
+    return dict(head, type='AdvisorHead', loss=loss,
+                advisor=dict(type='Advisor', outputs=outputs))
+
+
+def build(setup_name: str, method: str, device: str = 'cpu',
+          meta_batch: Optional[int] = None):
+    """The model, its optim wrapper and a synthetic training batch.
+
+    Args:
+        meta_batch (int, optional): Meta batch size; default: the setup's
+            (the training batch when it has none).
+    """
+    import torch
+    from mmengine.dataset import pseudo_collate
+    from mmengine.optim import OptimWrapper
+    from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+    from mmpretrain.structures import DataSample
+
+    import mmadvisor  # noqa: F401  (registers the components)
+    from mmadvisor.datasets.samplers import MetaSampler
+    setup = SETUPS[setup_name]
+    kind, options = METHODS[method]
+    meta_batch = meta_batch or setup.meta_batch or setup.batch
+    model = MODELS.build(
+        dict(type='ImageClassifier' if kind == 'ce' else 'AdvisorClassifier',
+             data_preprocessor=dict(type='ClsDataPreprocessor',
+                                    num_classes=setup.classes,
+                                    mean=[127.5] * setup.channels,
+                                    std=[64.0] * setup.channels,
+                                    to_rgb=False),
+             backbone=setup.backbone, neck=dict(type='GlobalAveragePooling'),
+             head=_head(kind, setup))).to(device).train()
+
+    def sample(i):
+        return dict(
+            inputs=torch.randint(0, 256, (setup.channels, setup.size,
+                                          setup.size), dtype=torch.uint8),
+            data_samples=DataSample().set_gt_label(i % setup.classes))
+
+    batch = pseudo_collate([sample(i) for i in range(setup.batch)])
+    sgd = dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4)
+    if kind == 'ce':
+        return model, OptimWrapper(torch.optim.SGD(
+            model.parameters(), lr=0.1, momentum=0.9,
+            weight_decay=5e-4)), batch
+
+    class Synthetic(torch.utils.data.Dataset):
+        """A meta set that covers every class."""
+
+        def __len__(self):
+            return max(meta_batch * 4, setup.classes)
+
+        def get_gt_labels(self):
+            return [i % setup.classes for i in range(len(self))]
+
+        def __getitem__(self, i):
+            return sample(i)
+
+    meta_set = Synthetic()
+    loader = torch.utils.data.DataLoader(
+        meta_set, batch_size=meta_batch, collate_fn=pseudo_collate,
+        sampler=MetaSampler(meta_set, seed=0))
+    options = {
+        k: [p.format(last=setup.last_stage) for p in v]
+        if k == 'virtual_params' else v
+        for k, v in options.items()
+    }
+    wrapper = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(type='MetaOptimWrapperConstructor',
+             optim_wrapper_cfg=dict(
+                 type='MetaOptimWrapper', optimizer=sgd,
+                 meta_optimizer=dict(type='Adam', lr=1e-4),
+                 meta_dataloader=loader, **options)))(model)
+    return model, wrapper, batch
+
+
+def count_flops(model, wrapper, batch) -> float:
+    """FLOPs of one iteration (the mean over a cycle of
+    ``advisor_interval`` iterations)."""
+    from torch.utils.flop_counter import FlopCounterMode
+    interval = getattr(wrapper, 'advisor_interval', 1)
+    with FlopCounterMode(display=False) as counter:
+        for _ in range(interval):
+            model.train_step(batch, wrapper)
+    return counter.get_total_flops() / interval
+
+
+def measure(setup: str, method: str, device: str = 'cpu', iters: int = 5,
+            warmup: int = 2, meta_batch: Optional[int] = None,
+            flops: bool = True) -> dict:
+    """Time, FLOPs and peak memory of one method on one setup (run it in a
+    fresh process for the memory figure)."""
+    import torch
+    model, wrapper, batch = build(setup, method, device, meta_batch)
+    cuda = device.startswith('cuda')
+
+    def step():
+        model.train_step(batch, wrapper)
+        if cuda:
+            torch.cuda.synchronize()
+
+    for _ in range(warmup):
+        step()
+    if cuda:
+        torch.cuda.reset_peak_memory_stats()
+    interval = getattr(wrapper, 'advisor_interval', 1)
+    times = []
+    for _ in range(iters):
+        start = time.perf_counter()
+        for _ in range(interval):
+            step()
+        times.append((time.perf_counter() - start) / interval)
+    peak = torch.cuda.max_memory_allocated() / 2**20 if cuda else \
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return dict(setup=setup, method=method, median_s=statistics.median(times),
+                peak_mib=peak, iters=iters * interval,
+                meta_batch=meta_batch or SETUPS[setup].meta_batch or
+                SETUPS[setup].batch,
+                gflop=count_flops(model, wrapper, batch) / 1e9
+                if flops else None)
+
+
+def floor_ratio(meta_over_train: float = 1.0, interval: int = 1,
+                head_only: bool = False) -> float:
+    """The FLOP floor of an advisor iteration over cross-entropy's (see the
+    module docstring)."""
+    if head_only:
+        return 1 + meta_over_train / 3 / interval
+    return 1 + (4 + 3 * meta_over_train) / (3 * interval)
