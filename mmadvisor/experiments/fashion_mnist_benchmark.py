@@ -84,6 +84,13 @@ class Method:
             first is the default. Chosen on the validation split.
         after: A method whose final checkpoint this one starts from.
         own_schedule: Keep the config's schedule (else the setting's).
+        options: ``cfg_options`` of the method itself (on top of its
+            config, under the variant's).
+        same_choice_as: Take the variant chosen for this other method in
+            the same setting (no candidates of its own).
+        settings: The settings it runs in (None: all it applies to).
+        seeds: How many of the grid's seeds it runs (None: all).
+        long_tail_only: Only in the long-tailed settings.
     """
     label: str
     config: str
@@ -92,6 +99,11 @@ class Method:
     variants: Tuple[Tuple[str, dict], ...] = (('default', {}), )
     after: Optional[str] = None
     own_schedule: bool = False
+    options: Tuple[Tuple[str, object], ...] = ()
+    same_choice_as: Optional[str] = None
+    settings: Optional[Tuple[str, ...]] = None
+    seeds: Optional[int] = None
+    long_tail_only: bool = False
 
 
 def _meta_lr(*lrs: float) -> Tuple[Tuple[str, dict], ...]:
@@ -133,9 +145,57 @@ METHODS: Dict[str, Method] = {
 }
 
 
+#: Cheaper variants of MFRW-MES (issue: a fast preset at equal accuracy),
+#: measured on two settings with the meta lr chosen for MFRW-MES there.
+LAST_STAGE = 'backbone.features.6'  # LeNet-5's last convolution
+FAST_STUDY = {
+    'fast-head': ('virtual step of the fc only',
+                  {'optim_wrapper.virtual_params': ['head.fc']}),
+    'fast-last': ('virtual step of the last stage + fc',
+                  {'optim_wrapper.virtual_params': [LAST_STAGE, 'head.fc']}),
+    'fast-k2': ('advisor every 2 iterations',
+                {'optim_wrapper.advisor_interval': 2}),
+    'fast-k4': ('advisor every 4 iterations',
+                {'optim_wrapper.advisor_interval': 4}),
+    'fast-mb32': ('meta batch 32', {
+        'optim_wrapper.meta_dataloader.batch_size': 32}),
+    'fast-head-k2': ('fc only, every 2 iterations', {
+        'optim_wrapper.virtual_params': ['head.fc'],
+        'optim_wrapper.advisor_interval': 2}),
+    'fast-last-k2': ('last stage + fc, every 2 iterations', {
+        'optim_wrapper.virtual_params': [LAST_STAGE, 'head.fc'],
+        'optim_wrapper.advisor_interval': 2}),
+    'fast-head-mb32': ('fc only, meta batch 32', {
+        'optim_wrapper.virtual_params': ['head.fc'],
+        'optim_wrapper.meta_dataloader.batch_size': 32}),
+}
+for _name, (_what, _options) in FAST_STUDY.items():
+    METHODS[_name] = Method(
+        f'MFRW-MES, {_what}', 'mfrw-mes_1xb128_fashion-mnist-bench',
+        'fast-study', options=tuple(_options.items()),
+        same_choice_as='mfrw-mes', settings=('lt100', 'flip0.6'), seeds=2)
+#: Advisor recipes beyond the thesis.
+METHODS['mfrw-mes-prior'] = Method(
+    'MFRW-MES + class prior', 'mfrw-mes-prior_1xb128_fashion-mnist-bench',
+    'advisor', variants=ADVISOR_LRS, long_tail_only=True)
+
+
 def applies(method: str, setting: str) -> bool:
-    """Long-tail losses run on the long-tailed settings only."""
-    return METHODS[method].family != 'long-tail' or SETTINGS[setting].long_tail
+    """Whether ``method`` runs in ``setting`` (long-tail losses and
+    recipes only in the long-tailed settings, studies in their own)."""
+    spec = METHODS[method]
+    if spec.settings is not None and setting not in spec.settings:
+        return False
+    if spec.family == 'long-tail' or spec.long_tail_only:
+        return SETTINGS[setting].long_tail
+    return True
+
+
+def variants_of(method: str) -> Tuple[Tuple[str, dict], ...]:
+    """The candidate variants (those of ``same_choice_as`` if set)."""
+    spec = METHODS[method]
+    return METHODS[spec.same_choice_as].variants if spec.same_choice_as \
+        else spec.variants
 
 
 # ----------------------------------------------------------------------
@@ -178,13 +238,16 @@ def planned_runs(settings: Sequence[str], methods: Sequence[str],
     for seed in seeds:
         for setting in settings:
             for method in methods:
-                if not applies(method, setting):
-                    continue
                 spec = METHODS[method]
-                if seed == seeds[0]:
-                    variants = [name for name, _ in spec.variants]
-                elif len(spec.variants) == 1:
-                    variants = [spec.variants[0][0]]
+                if not applies(method, setting) or (
+                        spec.seeds is not None and
+                        seed not in seeds[:spec.seeds]):
+                    continue
+                candidates = variants_of(method)
+                if seed == seeds[0] and spec.same_choice_as is None:
+                    variants = [name for name, _ in candidates]
+                elif len(candidates) == 1:
+                    variants = [candidates[0][0]]
                 elif (setting, method) in chosen:
                     variants = [chosen[setting, method]]
                 else:
@@ -212,12 +275,16 @@ def chosen_variants(rows: Iterable[dict],
                                {})[row['variant']] = row['val_top1']
     chosen = {}
     for (setting, method), vals in by_cell.items():
-        if method not in METHODS:
+        if method not in METHODS or METHODS[method].same_choice_as:
             continue
         order = [name for name, _ in METHODS[method].variants]
         if all(v in vals for v in order):
             chosen[setting, method] = max(order, key=lambda v: (vals[v],
                                                                 -order.index(v)))
+    for method, spec in METHODS.items():
+        for (setting, ref), variant in list(chosen.items()):
+            if spec.same_choice_as == ref:
+                chosen[setting, method] = variant
     return chosen
 
 
@@ -296,7 +363,8 @@ def build_run_cfg(run: Run, out_dir: str,
         k: v for k, v in (cfg_options or {}).items()
         if not (spec.own_schedule and k.split('.')[0] in SCHEDULE_KEYS)
     }
-    options.update(dict(spec.variants)[run.variant])
+    options.update(dict(spec.options))
+    options.update(dict(variants_of(run.method))[run.variant])
     cfg.merge_from_dict(options)
     return cfg
 
@@ -374,7 +442,8 @@ def train_one(run: Run, out_dir: str,
         class_counts=class_counts, train_samples=len(train_set), iters=runner.iter,
         epochs=runner.epoch, wall_s=round(time.time() - start, 1),
         train_s=round(train_s, 1), curves=curves,
-        options=dict(METHODS[run.method].variants)[run.variant],
+        options={**dict(METHODS[run.method].options),
+                 **dict(variants_of(run.method))[run.variant]},
         config=CONFIG.format(METHODS[run.method].config),
         load_from=cfg.load_from, commit=commit.stdout.strip(),
         device=('cuda:' + torch.cuda.get_device_name(0))
@@ -408,7 +477,7 @@ def cell_rows(rows: Iterable[dict], setting: str, method: str,
     """The rows of the chosen variant of (setting, method), by seed."""
     variant = chosen.get((setting, method))
     if variant is None:  # a single variant, or not yet chosen
-        variants = [name for name, _ in METHODS[method].variants]
+        variants = [name for name, _ in variants_of(method)]
         variant = variants[0] if len(variants) == 1 else None
     return sorted((r for r in rows if r['setting'] == setting
                    and r['method'] == method and r['variant'] == variant),
@@ -561,7 +630,8 @@ def choice_table(rows: List[dict], settings: Sequence[str],
         SETTINGS[s].label for s in settings) + ' |',
         '|---|---|' + '---:|' * len(settings)]
     for method in methods:
-        if len(METHODS[method].variants) == 1:
+        if len(METHODS[method].variants) == 1 or \
+                METHODS[method].same_choice_as:
             continue
         for variant, _ in METHODS[method].variants:
             cells = []
@@ -614,8 +684,8 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
     done = load_results(path)
     failed: List[str] = []
     running: Dict = {}
-    cost = {'advisor': 3, 'meta': 3, 'baseline': 1, 'long-tail': 1,
-            'clean-set': 0.5}
+    cost = {'advisor': 3, 'meta': 3, 'fast-study': 2, 'baseline': 1,
+            'long-tail': 1, 'clean-set': 0.5}
     with ProcessPoolExecutor(workers, get_context('spawn'),
                              initializer=_init_worker,
                              initargs=(threads, device),

@@ -34,6 +34,8 @@ def test_run_list_every_variant_at_the_selection_seed_only():
     # every variant of every method at seed 0, in every setting it applies to
     for setting in bench.SETTINGS:
         for method, spec in bench.METHODS.items():
+            if spec.same_choice_as:
+                continue  # waits for the other method's choice
             for variant, _ in spec.variants:
                 key = bench.run_key(setting, method, variant, 0)
                 assert (key in keys) == bench.applies(method, setting)
@@ -51,8 +53,11 @@ def test_run_list_every_variant_at_the_selection_seed_only():
         for r in ft)
     # 6 settings x 4 (CE, union, meta only, MW-Net) x 3 seeds, 3 LT
     # settings x BALMS x 3 seeds, and at seed 0 the variants: 6 fine-tuning,
-    # 3 EQL (LT only), 2 x 3 advisors
-    assert len(runs) == 6 * 4 * 3 + 3 * 3 + 6 * 6 + 3 * 3 + 6 * 3 * 2
+    # 3 EQL (LT only), 2 x 3 advisors, 2 x the prior recipe (LT only); the
+    # fast study waits for MFRW-MES's choice
+    assert len(runs) == (6 * 4 * 3 + 3 * 3 + 6 * 6 + 3 * 3 + 6 * 3 * 2 +
+                         3 * 2)
+    assert not any(r.method.startswith('fast') for r in runs)
     for run in runs:
         assert osp.exists(osp.join(
             bench.ROOT, bench.CONFIG.format(bench.METHODS[run.method].config)))
@@ -62,8 +67,13 @@ def test_choice_uses_the_validation_split_only():
     # lr 1e-3 is better on test, lr 1e-4 on validation: 1e-4 is chosen.
     rows = [row('lt100', 'mfrw-mes', 'meta-lr0.0001', 0, 80.0, 70.0),
             row('lt100', 'mfrw-mes', 'meta-lr0.001', 0, 79.0, 90.0)]
-    assert bench.chosen_variants(rows, 0) == {
-        ('lt100', 'mfrw-mes'): 'meta-lr0.0001'}
+    chosen = bench.chosen_variants(rows, 0)
+    assert chosen[('lt100', 'mfrw-mes')] == 'meta-lr0.0001'
+    # the fast study follows MFRW-MES; nothing else is chosen
+    assert set(chosen) == {('lt100', 'mfrw-mes')} | {
+        ('lt100', m) for m, spec in bench.METHODS.items()
+        if spec.same_choice_as == 'mfrw-mes'}
+    assert chosen[('lt100', 'fast-head')] == 'meta-lr0.0001'
     done = {r['key']: r for r in rows}
     runs, waiting = bench.planned_runs(['lt100'], ['mfrw-mes'], SEEDS, done)
     later = [r for r in runs if r.seed > 0]
@@ -80,6 +90,31 @@ def test_choice_uses_the_validation_split_only():
     tie = [row('lt100', 'mes', 'meta-lr0.001', 0, 80.0, 1.0),
            row('lt100', 'mes', 'meta-lr0.0001', 0, 80.0, 2.0)]
     assert bench.chosen_variants(tie, 0)[('lt100', 'mes')] == 'meta-lr0.0001'
+
+
+def test_fast_study_takes_the_choice_of_mfrw_mes(tmp_path):
+    rows = [row('lt100', 'mfrw-mes', 'meta-lr0.0001', 0, 80.0, 70.0),
+            row('lt100', 'mfrw-mes', 'meta-lr0.001', 0, 81.0, 60.0)]
+    done = {r['key']: r for r in rows}
+    runs, waiting = bench.planned_runs(
+        list(bench.SETTINGS), ['fast-head', 'fast-k2'], SEEDS, done)
+    # the chosen lr (1e-3, better on validation), two seeds, in the study's
+    # two settings; flip0.6 waits for its own choice
+    assert sorted(r.key for r in runs) == sorted(
+        bench.run_key('lt100', m, 'meta-lr0.001', seed)
+        for m in ('fast-head', 'fast-k2') for seed in (0, 1))
+    assert sorted(waiting) == sorted(
+        ('flip0.6', m, seed) for m in ('fast-head', 'fast-k2')
+        for seed in (0, 1))
+    cfg = bench.build_run_cfg(
+        bench.Run('lt100', 'fast-head', 'meta-lr0.001', 1), str(tmp_path))
+    assert cfg.optim_wrapper.virtual_params == ['head.fc']
+    assert cfg.optim_wrapper.meta_optimizer.lr == 1e-3
+    cfg = bench.build_run_cfg(
+        bench.Run('lt100', 'fast-mb32', 'meta-lr0.001', 1), str(tmp_path))
+    assert cfg.optim_wrapper.meta_dataloader.batch_size == 32
+    assert bench.applies('mfrw-mes-prior', 'lt10-flip0.4')
+    assert not bench.applies('mfrw-mes-prior', 'flip0.6')
 
 
 def test_run_config(tmp_path):

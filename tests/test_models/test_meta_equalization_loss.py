@@ -121,3 +121,36 @@ def test_softmax_equalization_threshold():
         loss(torch.zeros(1, 4), torch.tensor([0]))
     with pytest.raises(ValueError, match='class_counts'):
         SoftmaxEqualizationLoss([5])
+
+
+def test_class_prior_shift():
+    """With class_counts the loss is MES on z + log(n_k / sum n)."""
+    from mmpretrain.registry import MODELS
+
+    from mmadvisor.models.losses.meta_equalization_loss import \
+        meta_equalization_loss
+    counts = [30, 10, 5, 5]  # prior 0.6, 0.2, 0.1, 0.1
+    torch.manual_seed(0)
+    z = torch.randn(6, 4)
+    y = torch.tensor([0, 1, 2, 3, 0, 1])
+    prior = MODELS.build(dict(type='MetaEqualizationLoss',
+                              class_counts=counts))
+    # s = None: exactly Balanced Softmax
+    balms = MODELS.build(dict(type='BalancedSoftmaxLoss',
+                              class_counts=counts))
+    assert torch.allclose(prior(z, y), balms(z, y), atol=1e-6)
+    # by hand for one sample: -log(0.6 e^{z0} / sum_k pi_k e^{z_k})
+    pi = torch.tensor([0.6, 0.2, 0.1, 0.1])
+    by_hand = -torch.log(pi[0] * z[0, 0].exp() / (pi * z[0].exp()).sum())
+    assert torch.allclose(
+        prior(z[:1], y[:1]), by_hand, atol=1e-6)
+    # with advice: the equalization acts on the shifted logits
+    s = torch.rand(6, 4)
+    beta = torch.ones(6, 4)
+    expected = meta_equalization_loss(z + pi.log(), y, s=s, beta=beta)
+    assert torch.allclose(prior(z, y, s=s, beta=beta), expected, atol=1e-6)
+    assert prior.class_counts == counts
+    with pytest.raises(ValueError, match='must all be positive'):
+        MODELS.build(dict(type='MetaEqualizationLoss', class_counts=[3, 0]))
+    with pytest.raises(ValueError, match='class_counts has 4 entries'):
+        prior(torch.randn(2, 3), torch.tensor([0, 1]))

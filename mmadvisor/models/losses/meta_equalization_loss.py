@@ -1,10 +1,12 @@
 """Meta Equalization Softmax (MES), thesis section 3.4.2."""
-from typing import Optional
+from typing import Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
 from mmpretrain.models.losses.utils import weight_reduce_loss
 from mmpretrain.registry import MODELS
+
+from ...datasets.class_counts import load_class_counts
 
 
 def equalization_weights(label: torch.Tensor, s: torch.Tensor,
@@ -113,17 +115,29 @@ class MetaEqualizationLoss(nn.Module):
     :math:`\beta \sim \mathrm{Bernoulli}(\rho)` is drawn per sample and
     class. ``s = None`` gives the softmax cross-entropy.
 
+    With ``class_counts`` (a recipe of this repository, not the thesis')
+    the logits are shifted by the log class prior before the equalization,
+    as Balanced Softmax does (Ren et al., NeurIPS 2020):
+    :math:`z_k + \log \pi_k`, :math:`\pi_k = n_k / \sum_j n_j`, so that
+    the advisor's ``s`` acts on a loss that already accounts for the long
+    tail. Predictions (``forward`` of the head) stay the plain logits.
+
     Args:
         rho (float): Probability that :math:`\beta = 1`. Defaults to 0.9.
         reduction (str): ``'none'``, ``'mean'`` or ``'sum'``.
             Defaults to ``'mean'``.
         loss_weight (float): Weight of the loss. Defaults to 1.0.
+        class_counts (Sequence[int] | str, optional): Training images per
+            class (or a file with them) for the log-prior shift. Defaults
+            to None (no shift: the thesis' MES).
     """
 
     def __init__(self,
                  rho: float = 0.9,
                  reduction: str = 'mean',
-                 loss_weight: float = 1.0) -> None:
+                 loss_weight: float = 1.0,
+                 class_counts: Union[Sequence[int], str, None] = None
+                 ) -> None:
         super().__init__()
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f'rho={rho} is a probability: give a value in '
@@ -134,6 +148,18 @@ class MetaEqualizationLoss(nn.Module):
         self.rho = rho
         self.reduction = reduction
         self.loss_weight = loss_weight
+        self.class_counts = None
+        self.log_prior = None
+        if class_counts is not None:
+            counts = load_class_counts(class_counts)
+            if min(counts) <= 0:
+                raise ValueError(
+                    f'class_counts must all be positive (log prior), got '
+                    f'{counts}: give the training images per class.')
+            self.class_counts = [int(c) for c in counts]
+            total = float(sum(counts))
+            self.log_prior = torch.log(
+                torch.tensor([c / total for c in counts]))
 
     def sample_beta(
             self,
@@ -154,6 +180,13 @@ class MetaEqualizationLoss(nn.Module):
                 **kwargs) -> torch.Tensor:
         """Compute the loss; see :func:`meta_equalization_loss`."""
         reduction = reduction_override or self.reduction
+        if self.log_prior is not None:
+            if self.log_prior.numel() != cls_score.size(-1):
+                raise ValueError(
+                    f'class_counts has {self.log_prior.numel()} entries but '
+                    f'the logits have {cls_score.size(-1)} classes: give one '
+                    'count per class.')
+            cls_score = cls_score + self.log_prior.to(cls_score)
         return self.loss_weight * meta_equalization_loss(
             cls_score,
             label,
