@@ -1,0 +1,40 @@
+"""FLOP counting of one training iteration and the floor model."""
+import pytest
+
+from mmadvisor.experiments import step_cost
+
+
+def test_floor_model_by_hand():
+    # exact step, M = N: (7 + 3) / 3
+    assert step_cost.floor_ratio() == pytest.approx(10 / 3)
+    # meta batch half the batch: (7 + 1.5) / 3
+    assert step_cost.floor_ratio(0.5) == pytest.approx(8.5 / 3)
+    # every 4th iteration: 1 + 7 / 12
+    assert step_cost.floor_ratio(1.0, interval=4) == pytest.approx(19 / 12)
+    # virtual step of the head only: 1 + 1/3
+    assert step_cost.floor_ratio(head_only=True) == pytest.approx(4 / 3)
+
+
+def test_cross_entropy_flops_of_lenet5_by_hand():
+    """LeNet-5 on 1x32x32, per image, multiply-adds of the forward:
+    conv1 6 x 25 x 28 x 28 = 117 600, conv2 16 x 150 x 10 x 10 = 240 000,
+    conv3 120 x 400 = 48 000, fc 10 x 120 = 1 200: 406 800, i.e. 813 600
+    FLOPs. The backward costs twice the forward except conv1's input
+    gradient (the images need none): 2 x 813 600 - 235 200. Batch 128."""
+    model, wrapper, batch = step_cost.build('lenet5', 'ce')
+    per_image = 813_600 + 2 * 813_600 - 235_200
+    assert step_cost.count_flops(model, wrapper, batch) == 128 * per_image
+
+
+def test_exact_step_meets_its_floor_and_variants_cost_less():
+    model, wrapper, batch = step_cost.build('lenet5', 'ce')
+    ce = step_cost.count_flops(model, wrapper, batch)
+    flops = {}
+    for method in ('mfrw-mes', 'head-only', 'fast-k4'):
+        model, wrapper, batch = step_cost.build('lenet5', method)
+        flops[method] = step_cost.count_flops(model, wrapper, batch)
+    # LeNet-5's meta batch is 100 of 128: floor (7 + 3 x 100/128) / 3; the
+    # advisor's own layers (120 -> 100 -> 200 -> 130 per image) come on top
+    floor = step_cost.floor_ratio(100 / 128)
+    assert floor * ce < flops['mfrw-mes'] < 1.1 * floor * ce
+    assert flops['head-only'] < flops['fast-k4'] < flops['mfrw-mes']
