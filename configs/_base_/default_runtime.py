@@ -12,9 +12,8 @@ custom_hooks = [
     dict(type='ClassCountsCheckHook')
 ]
 
-# Distributed advisor training synchronises in MetaOptimWrapper; MMEngine's
-# default DDP wrapper would bypass the bilevel step. Ignored on one process.
-# (The scope prefix is needed: the runner looks the wrapper up by name.)
-model_wrapper_cfg = dict(type='mmpretrain.MetaDistributedDataParallel')
+# No model_wrapper_cfg: a config without an advisor keeps MMEngine's DDP
+# wrapper; the advisor methods (configs/_base_/methods/) set the wrapper
+# their bilevel step needs.
 
 randomness = dict(seed=0, deterministic=False)

@@ -1,32 +1,10 @@
-# BALMS (Ren et al.): Balanced Softmax loss.
-# CIFAR-100 protocol, ResNet-18 (MMPretrain ResNet_CIFAR), recipe of table 3.1: thesis table 3.3.
-_base_ = [
-    '../_base_/datasets/cifar100_protocol.py',
-    '../_base_/schedules/cifar_sgd_200e.py', '../_base_/default_runtime.py'
-]
-
-# Default setting: IF=100, clean labels. Other IFs with --cfg-options,
-# see tools/thesis_grid.py --table 3.3.
-train_dataloader = dict(dataset=dict(dataset=dict(imbalance_factor=100)))
-
+# BALMS (Ren et al., NeurIPS 2020): the Balanced Softmax loss. ResNet-18,
+# long-tailed CIFAR-100: thesis table 3.3.
+_base_ = './resnet18-ce_1xb128_cifar100-lt.py'
 # Training images per class of the protocol at IF=100 (the formula of
 # LongTailDataset over the 490 images per class left by the meta split).
 # Another IF needs other counts: take the --cfg-options that
 # tools/thesis_grid.py prints (--options-for), never IF alone.
 class_counts = [int(490 * (1 / 100)**(c / 99)) for c in range(100)]
-
-model = dict(
-    type='ImageClassifier',
-    data_preprocessor={{_base_.data_preprocessor}},
-    backbone=dict(type='ResNet_CIFAR', depth=18),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='LinearClsHead',
-        num_classes=100,
-        in_channels=512,
-        loss=dict(type='BalancedSoftmaxLoss', class_counts=class_counts)))
-
-# No advisor: the meta set is not used, and the plain MMEngine DDP wrapper
-# runs distributed training.
-meta_dataloader = None
-model_wrapper_cfg = None
+model = dict(head=dict(loss=dict(
+    _delete_=True, type='BalancedSoftmaxLoss', class_counts=class_counts)))

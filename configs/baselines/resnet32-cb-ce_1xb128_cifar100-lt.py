@@ -1,36 +1,11 @@
-# Class-balanced loss (Cui et al.): cross-entropy with effective-number class weights.
-# CIFAR-100 protocol, ResNet-32, SGD lr 0.1, x0.1 at 160/180, 200 epochs, batch 128: thesis table 3.1.
-_base_ = [
-    '../_base_/datasets/cifar100_protocol.py',
-    '../_base_/schedules/cifar_sgd_200e.py', '../_base_/default_runtime.py'
-]
-
-# Default setting: IF=100, clean labels. Other IFs (and the Flip noise of
-# table 3.6) with --cfg-options, see tools/thesis_grid.py --table 3.1.
-train_dataloader = dict(dataset=dict(dataset=dict(imbalance_factor=100)))
-
-# Training images per class of the protocol at IF=100 (the formula of
-# LongTailDataset over the 490 images per class left by the meta split).
-# Another IF needs other counts: take the --cfg-options that
-# tools/thesis_grid.py prints (--options-for), never IF alone.
-class_counts = [int(490 * (1 / 100)**(c / 99)) for c in range(100)]
-# Class-balanced weights (Cui et al., CVPR 2019), beta 0.9999, summing to C.
+# Class-balanced loss (Cui et al., CVPR 2019). ResNet-32, long-tailed
+# CIFAR-100: thesis table 3.1.
+# Cross-entropy weighted by the inverse effective number of samples of
+# each class, (1 - beta) / (1 - beta^n), beta 0.9999, summing to C; the
+# class counts n are the BALMS config's.
+_base_ = './resnet32-balms_1xb128_cifar100-lt.py'
 cb_beta = 0.9999
-class_weight = [(1 - cb_beta) / (1 - cb_beta**n) for n in class_counts]
+class_weight = [(1 - cb_beta) / (1 - cb_beta**n) for n in _base_.class_counts]
 class_weight = [w * len(class_weight) / sum(class_weight) for w in class_weight]
-
-model = dict(
-    type='ImageClassifier',
-    data_preprocessor={{_base_.data_preprocessor}},
-    backbone=dict(type='CifarResNet', depth=32),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='LinearClsHead',
-        num_classes=100,
-        in_channels=64,
-        loss=dict(type='CrossEntropyLoss', class_weight=class_weight)))
-
-# No advisor: the meta set is not used, and the plain MMEngine DDP wrapper
-# runs distributed training.
-meta_dataloader = None
-model_wrapper_cfg = None
+model = dict(head=dict(loss=dict(
+    _delete_=True, type='CrossEntropyLoss', class_weight=class_weight)))

@@ -1,25 +1,11 @@
-# Stage 2 of the "Fine-tuning" baseline (thesis tables 2.1 and 3.1): the CE
-# model of stage 1 trained further on the clean meta set only, 10 epochs at
-# a constant lr 0.01 (a tenth of stage 1's), batch 32.
-#
-#   python tools/train.py \
-#       configs/fashion_mnist/lenet5-ce_1xb64_fashion-mnist-flip0.4.py \
-#       --work-dir work_dirs/ce_fmnist
-#   python tools/train.py \
-#       configs/clean_set_baselines/lenet5-ce-ft_1xb32_fashion-mnist-meta10.py \
-#       --work-dir work_dirs/ce-ft_fmnist \
-#       --cfg-options load_from=work_dirs/ce_fmnist/epoch_8.pth
-#
-# load_from is required: without it the run stops with "... can not be
-# found" instead of silently training from scratch.
+# Stage 2 of the "Fine-tuning" baseline on Fashion-MNIST: the CE model of
+# ../fashion_mnist/lenet5-ce_1xb64_fashion-mnist-flip0.4.py trained further
+# as in resnet20-ce-ft_1xb32_digits-meta10.py (README.md).
 _base_ = '../fashion_mnist/lenet5-ce_1xb64_fashion-mnist-flip0.4.py'
 load_from = 'REQUIRED--cfg-options-load_from=STAGE1_CHECKPOINT'
-train_dataloader = dict(
-    batch_size=32,
-    dataset=dict(
-        _delete_=True,
-        type='MetaSplit', split='meta', num_per_class=10, seed=0,
-        dataset={{_base_.fashion_mnist}}))
+train_dataloader = dict(batch_size=32, dataset=dict(
+    _delete_=True, type='MetaSplit', split='meta', num_per_class=10, seed=0,
+    dataset={{_base_.fashion_mnist}}))
 optim_wrapper = dict(optimizer=dict(lr=0.01))
 param_scheduler = dict(
     _delete_=True, type='ConstantLR', factor=1.0, by_epoch=True)

@@ -1,31 +1,8 @@
-# MFRW-MES advisor (sections 3.4.1-3.4.4).
-# ImageNet-LT, ResNet-10, cosine lr 0.2, 180 epochs, batch 512: thesis table 3.4.
+# MFRW-MES advisor (sections 3.4.1-3.4.4). ResNet-10, ImageNet-LT: thesis
+# table 3.4.
 _base_ = [
-    '../_base_/datasets/imagenet_lt_meta10.py',
-    '../_base_/schedules/imagenet-lt_sgd_cos_180e.py', '../_base_/default_runtime.py'
+    '../_base_/recipes/meta/resnet10_8xb64_imagenet-lt.py',
+    '../_base_/methods/mfrw-mes.py'
 ]
-
-# Starts from the cross-entropy baseline trained on the whole dataset
-# (configs/baselines/resnet10-ce_8xb64_imagenet-lt.py, run by tools/thesis_grid.py
-# --table 3.4 first); the feature extractor is not frozen.
-load_from = 'work_dirs/resnet10-ce_8xb64_imagenet-lt/imagenet-lt/epoch_180.pth'
-
-model = dict(
-    type='AdvisorClassifier',
-    data_preprocessor={{_base_.data_preprocessor}},
-    backbone=dict(type='ResNetLT', depth=10),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='AdvisorHead',
-        num_classes=1000,
-        in_channels=512,
-        advisor=dict(type='Advisor', outputs=('mfrw', 'mes'), embed_dims=100),
-        loss=dict(type='MetaEqualizationLoss', rho=0.9)))
-
-# The advisor is meta-trained with Adam, lr 1e-4 (sections 2.5.2, 3.5.2)
-# on the clean meta set, one bilevel step per training batch.
-optim_wrapper = dict(
-    type='MetaOptimWrapper',
-    constructor='MetaOptimWrapperConstructor',
-    meta_optimizer=dict(type='Adam', lr=1e-4),
-    meta_dataloader={{_base_.meta_dataloader}})
+model = {{_base_.advisor_model}}
+optim_wrapper = dict(meta_optimizer={{_base_.meta_optimizer}})

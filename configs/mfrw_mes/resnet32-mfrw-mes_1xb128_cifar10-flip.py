@@ -1,30 +1,8 @@
-# MFRW-MES advisor (sections 3.4.1-3.4.4).
-# CIFAR-10 protocol, ResNet-32, SGD lr 0.1, x0.1 at 50/70, 100 epochs, batch 128: thesis table 3.5.
+# MFRW-MES advisor (sections 3.4.1-3.4.4). ResNet-32, CIFAR-10 with Flip
+# noise: thesis table 3.5.
 _base_ = [
-    '../_base_/datasets/cifar10_protocol.py',
-    '../_base_/schedules/cifar_sgd_100e.py', '../_base_/default_runtime.py'
+    '../_base_/recipes/meta/resnet32_1xb128_cifar10-flip.py',
+    '../_base_/methods/mfrw-mes.py'
 ]
-
-# Default setting: Flip noise p=0.4, balanced. Other settings (Flip2/3, p)
-# with --cfg-options, see tools/thesis_grid.py --table 2.1.
-train_dataloader = dict(dataset=dict(noise_type='flip', noise_ratio=0.4))
-
-model = dict(
-    type='AdvisorClassifier',
-    data_preprocessor={{_base_.data_preprocessor}},
-    backbone=dict(type='CifarResNet', depth=32),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='AdvisorHead',
-        num_classes=10,
-        in_channels=64,
-        advisor=dict(type='Advisor', outputs=('mfrw', 'mes'), embed_dims=100),
-        loss=dict(type='MetaEqualizationLoss', rho=0.9)))
-
-# The advisor is meta-trained with Adam, lr 1e-4 (sections 2.5.2, 3.5.2)
-# on the clean meta set, one bilevel step per training batch.
-optim_wrapper = dict(
-    type='MetaOptimWrapper',
-    constructor='MetaOptimWrapperConstructor',
-    meta_optimizer=dict(type='Adam', lr=1e-4),
-    meta_dataloader={{_base_.meta_dataloader}})
+model = {{_base_.advisor_model}}
+optim_wrapper = dict(meta_optimizer={{_base_.meta_optimizer}})

@@ -1,74 +1,17 @@
-# CIFAR-100 under the thesis' protocol (sections 2.5.1, 3.5.1, 3.5.5), applied
-# to the training split in this order:
-#   1. MetaSplit: 10 clean images per class leave the training set and form
-#      the meta set (taken out BEFORE any corruption);
-#   2. LongTailDataset: exponential long tail with imbalance factor IF
-#      (1 keeps the set balanced);
-#   3. LabelNoiseDataset: Flip / Flip2 / Flip3 noise with ratio p (0: clean).
-# IF and p are set per run (tools/thesis_grid.py prints every run), e.g.
-#   --cfg-options train_dataloader.dataset.dataset.imbalance_factor=100 \
-#                 train_dataloader.dataset.noise_type=flip \
-#                 train_dataloader.dataset.noise_ratio=0.4
+# CIFAR-100 under the thesis' protocol (sections 2.5.1, 3.5.1, 3.5.5): the
+# CIFAR-10 protocol of cifar10_protocol.py (meta split, long tail, label
+# noise, in this order) on CIFAR-100's files, classes and statistics.
+_base_ = './cifar10_protocol.py'
 data_root = 'data/cifar100'
 data_preprocessor = dict(
     num_classes=100,
     mean=[129.304, 124.07, 112.434],
-    std=[68.17, 65.392, 70.418],
-    to_rgb=False)
+    std=[68.17, 65.392, 70.418])
 
-train_pipeline = [
-    dict(type='RandomCrop', crop_size=32, padding=4),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-
-cifar_train = dict(
-    type='OfflineCIFAR100', data_root=data_root, split='train',
-    pipeline=train_pipeline)
-
+cifar_train = dict(type='OfflineCIFAR100', data_root=data_root)
 train_dataloader = dict(
-    batch_size=128,
-    num_workers=4,
-    persistent_workers=True,
-    dataset=dict(
-        type='LabelNoiseDataset',
-        noise_type='flip',
-        noise_ratio=0.0,
-        seed=0,
-        dataset=dict(
-            type='LongTailDataset',
-            imbalance_factor=1,
-            profile='exp',
-            seed=0,
-            dataset=dict(
-                type='MetaSplit', split='train', num_per_class=10, seed=0,
-                dataset=cifar_train))),
-    sampler=dict(type='DefaultSampler', shuffle=True),
-)
-
-# The clean, balanced meta set (same split and seed as above); the meta
-# batch has the size of the training batch.
-meta_dataloader = dict(
-    batch_size=128,
-    num_workers=4,
-    persistent_workers=True,
-    dataset=dict(
-        type='MetaSplit', split='meta', num_per_class=10, seed=0,
-        dataset=cifar_train),
-    sampler=dict(type='MetaSampler', shuffle=True, seed=0),
-)
-
+    dataset=dict(dataset=dict(dataset=dict(dataset=cifar_train))))
+meta_dataloader = dict(dataset=dict(dataset=cifar_train))
 test_dataloader = dict(
-    batch_size=256,
-    num_workers=4,
-    persistent_workers=True,
-    dataset=dict(
-        type='OfflineCIFAR100', data_root=data_root, split='test',
-        pipeline=[dict(type='PackInputs')]),
-    sampler=dict(type='DefaultSampler', shuffle=False),
-)
-test_evaluator = dict(type='Accuracy', topk=(1, ))
-# CIFAR has no validation split: the thesis reports the test accuracy of
-# the last epoch, which is what the validation loop logs.
+    dataset=dict(type='OfflineCIFAR100', data_root=data_root))
 val_dataloader = test_dataloader
-val_evaluator = test_evaluator

@@ -5,9 +5,12 @@
 # plain-SGD virtual step at the classifier's lr, meta batch 100 (set by the
 # dataset base). The protocol forces 10 meta images per class (the authors
 # use 100 per class on CIFAR-10).
+# The head is replaced whole, as in mfrw.py.
 _base_ = './mfrw-mes.py'
 advisor_model = dict(
     head=dict(
-        advisor=dict(_delete_=True, type='MWNet', hidden=100),
+        _delete_=True,
+        type='AdvisorHead',
+        advisor=dict(type='MWNet', hidden=100),
         loss=dict(_delete_=True, type='CrossEntropyLoss')))
 meta_optimizer = dict(lr=1e-3, weight_decay=1e-4)

@@ -1,0 +1,5 @@
+# ResNet-10 on ImageNet-LT, the recipe of thesis table 3.4 (section 3.5.3):
+# cosine lr 0.2, 180 epochs, batch 512 (8 GPUs x 64).
+_base_ = ['../models/resnet10.py', '../datasets/imagenet_lt_meta10.py',
+          '../schedules/imagenet-lt_sgd_cos_180e.py', '../default_runtime.py']
+model = dict(data_preprocessor={{_base_.data_preprocessor}})

@@ -1,0 +1,8 @@
+# ResNet-18 (MMPretrain's ResNet_CIFAR) on long-tailed CIFAR-100 with the
+# recipe of table 3.1: thesis table 3.3. Default setting: IF=100, clean
+# labels; other IFs with --cfg-options (tools/thesis_grid.py --table 3.3).
+_base_ = ['../models/resnet18_cifar.py', '../datasets/cifar100_protocol.py',
+          '../schedules/cifar_sgd_200e.py', '../default_runtime.py']
+model = dict(
+    data_preprocessor={{_base_.data_preprocessor}}, head=dict(num_classes=100))
+train_dataloader = dict(dataset=dict(dataset=dict(imbalance_factor=100)))

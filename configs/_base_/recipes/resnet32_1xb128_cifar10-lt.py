@@ -1,0 +1,8 @@
+# ResNet-32 on long-tailed CIFAR-10, the recipe of thesis tables 3.1 and 3.6
+# (section 3.5.3): SGD lr 0.1, x0.1 at epochs 160 and 180, 200 epochs, batch
+# 128. Default setting: IF=100, clean labels; other IFs (and the Flip noise
+# of table 3.6) with --cfg-options (tools/thesis_grid.py --table 3.1).
+_base_ = ['../models/resnet32_cifar.py', '../datasets/cifar10_protocol.py',
+          '../schedules/cifar_sgd_200e.py', '../default_runtime.py']
+model = dict(data_preprocessor={{_base_.data_preprocessor}})
+train_dataloader = dict(dataset=dict(dataset=dict(imbalance_factor=100)))
