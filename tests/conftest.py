@@ -111,3 +111,8 @@ def toy():
         classifier=tiny_classifier, wrapper=meta_wrapper, batch=batch_of,
         dataset=ToyDataset)
 
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'cuda: needs a CUDA device (tools/device_check.py runs '
+        'them on a GPU; skipped elsewhere)')
