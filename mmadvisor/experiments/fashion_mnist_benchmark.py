@@ -733,3 +733,55 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
         log(f'{setting}/{method}/seed{seed} SKIPPED: a candidate variant at '
             f'the selection seed {seeds[0]} failed, so none was chosen')
     return done, failed
+
+
+def study_flop_ratio(method: str) -> float:
+    """FLOPs of an iteration of ``method`` over CE's, for the benchmark's
+    LeNet-5 (batch 128, its meta batch), counted like
+    ``benchmark_meta_step.py`` does."""
+    from . import step_cost
+    options = dict(METHODS[method].options)
+    meta_batch = options.pop('optim_wrapper.meta_dataloader.batch_size',
+                             None)
+    wrapper = {k.split('.', 1)[1]: v for k, v in options.items()}
+    flops = {}
+    for name, kind, extra in (('ce', 'ce', {}),
+                              (method, 'mfrw-mes', wrapper)):
+        model, optim, batch = step_cost.build('lenet5', kind,
+                                              meta_batch=meta_batch,
+                                              options=extra)
+        flops[name] = step_cost.count_flops(model, optim, batch)
+    return flops[method] / flops['ce']
+
+
+def fast_study_table(rows: List[dict], seeds: Sequence[int]) -> str:
+    """The fast variants of MFRW-MES against the exact step on the study's
+    settings and seeds: test top-1, validation top-1, the wall time of a
+    run and the FLOPs of an iteration as ratios to CE."""
+    chosen = chosen_variants(rows, seeds[0])
+    study = [m for m, spec in METHODS.items() if spec.family == 'fast-study']
+    settings = METHODS[study[0]].settings
+    n = METHODS[study[0]].seeds
+    lines = ['| Method | ' + ' | '.join(
+        f'{SETTINGS[s].label}: test / val top-1, time x CE'
+        for s in settings) + ' | FLOPs x CE |',
+        '|---|' + '---:|' * (len(settings) + 1)]
+    for method in ['mfrw-mes'] + study:
+        cells = []
+        for setting in settings:
+            cell = [r for r in cell_rows(rows, setting, method, chosen)
+                    if r['seed'] in seeds[:n]]
+            ce = {r['seed']: r for r in cell_rows(rows, setting, 'ce',
+                                                  chosen)}
+            if not cell or not all(r['seed'] in ce for r in cell):
+                cells.append('-')
+                continue
+            ratio = statistics.mean(r['train_s'] / ce[r['seed']]['train_s']
+                                    for r in cell)
+            cells.append(f"{_fmt([r['top1'] for r in cell])} / "
+                         f"{_fmt([r['val_top1'] for r in cell])}, "
+                         f'{ratio:.2f}x')
+        flops = f'{study_flop_ratio(method):.2f}x'
+        lines.append(f'| {METHODS[method].label} | ' + ' | '.join(cells) +
+                     f' | {flops} |')
+    return '\n'.join(lines)

@@ -100,12 +100,14 @@ def _head(kind: str, setup: Setup) -> dict:
 
 
 def build(setup_name: str, method: str, device: str = 'cpu',
-          meta_batch: Optional[int] = None):
+          meta_batch: Optional[int] = None, options: Optional[dict] = None):
     """The model, its optim wrapper and a synthetic training batch.
 
     Args:
         meta_batch (int, optional): Meta batch size; default: the setup's
             (the training batch when it has none).
+        options (dict, optional): More ``MetaOptimWrapper`` options, over
+            the method's.
     """
     import torch
     from mmengine.dataset import pseudo_collate
@@ -116,7 +118,8 @@ def build(setup_name: str, method: str, device: str = 'cpu',
     import mmadvisor  # noqa: F401  (registers the components)
     from mmadvisor.datasets.samplers import MetaSampler
     setup = SETUPS[setup_name]
-    kind, options = METHODS[method]
+    kind, method_options = METHODS[method]
+    options = {**method_options, **(options or {})}
     meta_batch = meta_batch or setup.meta_batch or setup.batch
     model = MODELS.build(
         dict(type='ImageClassifier' if kind == 'ce' else 'AdvisorClassifier',

@@ -287,3 +287,23 @@ def test_shot_groups():
     shots = bench.shot_accuracy(r)
     assert shots['many'] == 1.0 and shots['medium'] == 3.0
     assert np.isnan(shots['few'])
+
+
+def test_fast_study_table():
+    rows = []
+    for seed in (0, 1):
+        rows += [
+            row('lt100', 'ce', 'default', seed, 80.0, 80.0, train_s=100.0),
+            row('lt100', 'mfrw-mes', 'meta-lr0.001', seed, 86.0,
+                85.0 + seed, train_s=400.0),
+            row('lt100', 'fast-head', 'meta-lr0.001', seed, 84.0,
+                83.0 + 2 * seed, train_s=150.0),
+        ]
+    rows.append(row('lt100', 'mfrw-mes', 'meta-lr0.0001', 0, 10.0, 10.0,
+                    train_s=1.0))
+    table = bench.fast_study_table(rows, SEEDS)
+    # MFRW-MES: 85/86 -> 85.50 +- 0.71, 4.00x CE's training time
+    assert '| MFRW-MES | 85.50 ± 0.71 / 86.00 ± 0.00, 4.00x | - |' in table
+    # fc only: 83/85 -> 84.00 +- 1.41, 1.50x; LeNet-5 FLOPs counted
+    assert '| MFRW-MES, virtual step of the fc only | 84.00 ± 1.41 / ' \
+        '84.00 ± 0.00, 1.50x | - | 1.64x |' in table

@@ -64,8 +64,12 @@ def report(args) -> None:
     tables = dict(
         headline=bench.headline, shots=bench.shot_table,
         cost=bench.cost_table, choices=bench.choice_table)
-    for name, make in tables.items():
-        text = make(rows, args.settings, args.methods, args.seeds)
+    texts = {name: make(rows, args.settings, [
+        m for m in args.methods
+        if bench.METHODS[m].family != 'fast-study'], args.seeds)
+             for name, make in tables.items()}
+    texts['fast'] = bench.fast_study_table(rows, args.seeds)
+    for name, text in texts.items():
         update_marked_section(args.readme, f'fmnist-bench-{name}', text)
         print(text, '\n')
 
