@@ -1,5 +1,9 @@
 """Evaluate a checkpoint (an advisor run's, stripped or not, or any).
 
+The checkpoint must fit the config's model: a missing, unexpected or
+differently shaped backbone/neck/head tensor stops the test (the advisor's
+tensors may be absent or extra: it is not used at test time).
+
 Examples::
 
     python tools/test.py CONFIG CHECKPOINT
@@ -13,9 +17,14 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.model import is_model_wrapper  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from mmadvisor.utils.launch import init_cpu_distributed  # noqa: E402
+from mmadvisor.utils.checkpoint_file import (  # noqa: E402
+    ADVISOR_PREFIX, CheckpointFileError, check_state_dict,
+    load_checkpoint_file, state_dict_of)
+from mmadvisor.utils.launch import (finish_distributed,  # noqa: E402
+                                    init_cpu_distributed)
 
 
 def parse_args():
@@ -53,11 +62,30 @@ def main():
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    try:
+        checkpoint = load_checkpoint_file(args.checkpoint)
+    except (FileNotFoundError, CheckpointFileError) as err:
+        raise SystemExit(f'test.py: {err}')
     cfg.load_from = args.checkpoint
     if args.launcher == 'pytorch':
         init_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
+    # MMEngine loads non-strictly: weights of another model only log a
+    # missing/unexpected-keys line and the test reports an accuracy. Every
+    # backbone/neck/head tensor must fit; the advisor's may be absent (it
+    # is unused at test time, e.g. a stripped checkpoint) or extra.
+    model = runner.model.module if is_model_wrapper(
+        runner.model) else runner.model
+    try:
+        check_state_dict(
+            model, state_dict_of(checkpoint, args.checkpoint),
+            args.checkpoint, ignore=(ADVISOR_PREFIX, ),
+            written_by=checkpoint.get('meta', {}).get('experiment_name'))
+    except CheckpointFileError as err:
+        raise SystemExit(f'test.py: {err}')
+    del checkpoint
     metrics = runner.test()
+    finish_distributed()
     if args.out:
         import mmengine
         mmengine.dump({k: float(v) for k, v in metrics.items()}, args.out)

@@ -4,6 +4,7 @@ import glob
 import json
 import os.path as osp
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -67,6 +68,7 @@ def load_advice(work_dir: str, epoch: Optional[int] = None) -> AdviceRecord:
 
     Raises:
         FileNotFoundError: ``work_dir`` has no records, or not ``epoch``.
+        ValueError: The record file is truncated or corrupt.
     """
     if not osp.isdir(work_dir):
         raise FileNotFoundError(f'work dir {work_dir!r} does not exist.')
@@ -83,10 +85,24 @@ def load_advice(work_dir: str, epoch: Optional[int] = None) -> AdviceRecord:
             f'epoch={epoch} was not recorded in {work_dir!r}; recorded '
             f'epochs: {epochs}.')
     stem = osp.join(advice_dir(work_dir), f'epoch_{epoch}')
-    with np.load(stem + '.npz', allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files}
+    try:
+        with np.load(stem + '.npz', allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError,
+            KeyError) as err:
+        raise ValueError(
+            f'advice record {stem + ".npz"!r} is truncated or corrupt '
+            f'({type(err).__name__}: {err}): the run was probably stopped '
+            f'while writing it. Use another recorded epoch ({epochs}) with '
+            '--epoch, or record the epoch again.') from None
     meta = {}
     if osp.exists(stem + '.json'):
-        with open(stem + '.json') as f:
-            meta = json.load(f)
+        try:
+            with open(stem + '.json') as f:
+                meta = json.load(f)
+        except ValueError as err:
+            raise ValueError(
+                f'advice record description {stem + ".json"!r} is not valid '
+                f'JSON ({err}): it is truncated or corrupt; record the epoch '
+                'again.') from None
     return AdviceRecord(epoch=epoch, arrays=arrays, meta=meta)

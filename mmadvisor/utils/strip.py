@@ -1,12 +1,15 @@
 """Turn an advisor run's checkpoint into a plain classifier checkpoint."""
+import os.path as osp
 from typing import List
 
 import torch
 
+from .checkpoint_file import load_checkpoint_file
+
 ADVISOR_PREFIX = 'head.advisor.'
 
 
-def strip_advisor(src: str, dst: str) -> List[str]:
+def strip_advisor(src: str, dst: str, overwrite: bool = False) -> List[str]:
     """Write ``dst``: ``src``'s weights without ``head.advisor.*``.
 
     The optimizer, scheduler and message-hub state are dropped too; ``meta``
@@ -15,15 +18,28 @@ def strip_advisor(src: str, dst: str) -> List[str]:
 
     Args:
         src (str): Checkpoint written by an advisor run.
-        dst (str): Output path.
+        dst (str): Output path; never ``src`` itself.
+        overwrite (bool): Replace an existing ``dst``. Defaults to False.
 
     Returns:
         list[str]: The removed state-dict keys.
 
     Raises:
+        ValueError: ``dst`` is ``src``, or exists and ``overwrite`` is
+            False.
         KeyError: ``src`` has no ``state_dict``.
     """
-    checkpoint = torch.load(src, map_location='cpu', weights_only=True)
+    if osp.exists(dst) and osp.exists(src) and osp.samefile(src, dst):
+        raise ValueError(
+            f'the output {dst!r} is the input checkpoint: writing it would '
+            'replace the resumable training checkpoint (weights, optimizer, '
+            'scheduler, advisor) by a weights-only one. Give another output '
+            'path, e.g. classifier.pth.')
+    if osp.exists(dst) and not overwrite:
+        raise ValueError(
+            f'the output {dst!r} exists already: give another path, or pass '
+            '--overwrite to replace it.')
+    checkpoint = load_checkpoint_file(src)
     state = checkpoint.get('state_dict')
     if state is None:
         raise KeyError(f'{src} has no "state_dict": is it a checkpoint '

@@ -23,9 +23,16 @@ def main():
         description='Remove the advisor weights and training state from a '
         'checkpoint so that stock MMPretrain loads it.')
     parser.add_argument('src', help='checkpoint of an advisor run')
-    parser.add_argument('dst', help='where to write the plain checkpoint')
+    parser.add_argument('dst', help='where to write the plain checkpoint '
+                        '(not the input checkpoint)')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace dst if it exists')
     args = parser.parse_args()
-    removed = strip_advisor(args.src, args.dst)
+    try:
+        removed = strip_advisor(args.src, args.dst, overwrite=args.overwrite)
+    except (FileNotFoundError, KeyError, ValueError) as err:
+        message = err.args[0] if isinstance(err, KeyError) else err
+        raise SystemExit(f'strip_advisor.py: {message}')
     print(f'removed {len(removed)} advisor tensors; wrote {args.dst}')
 
 
