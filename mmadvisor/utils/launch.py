@@ -1,5 +1,7 @@
 """Launch-time helpers shared by ``tools/train.py`` and ``tools/test.py``."""
+import datetime
 import os
+from typing import Optional
 
 import torch
 import torch.distributed as torch_dist
@@ -48,4 +50,72 @@ def init_cpu_distributed(cfg: Config) -> None:
     env_cfg = cfg.setdefault('env_cfg', {})
     dist_cfg = env_cfg.setdefault('dist_cfg', {})
     dist_cfg['backend'] = 'gloo'
-    torch_dist.init_process_group(backend='gloo')
+    timeout = dist_timeout(cfg)
+    kwargs = {} if timeout is None else dict(
+        timeout=datetime.timedelta(seconds=timeout))
+    torch_dist.init_process_group(backend='gloo', **kwargs)
+
+
+def dist_timeout(cfg: Config) -> Optional[float]:
+    """``env_cfg.dist_cfg.timeout`` in seconds (``--dist-timeout``), or
+    ``None`` for torch's default (30 minutes)."""
+    timeout = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('timeout')
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(
+            timeout, (int, float)) or timeout <= 0:
+        raise ValueError(
+            f'env_cfg.dist_cfg.timeout={timeout!r} must be a positive number '
+            'of seconds (--dist-timeout 600), how long a rank waits in a '
+            'collective for the others.')
+    return float(timeout)
+
+
+def launch_rank() -> int:
+    """This process's global rank as the launcher set it (before the
+    process group exists): torchrun's ``RANK``, slurm's ``SLURM_PROCID``
+    or Open MPI's ``OMPI_COMM_WORLD_RANK``; 0 without a launcher."""
+    for name in ('RANK', 'SLURM_PROCID', 'OMPI_COMM_WORLD_RANK'):
+        if name in os.environ:
+            return int(os.environ[name])
+    return 0
+
+
+def finish_distributed() -> None:
+    """Tear the process group down in order at the end of a run.
+
+    Without it, every rank's interpreter exits with the group alive and
+    its backend threads still connected to the other ranks; with gloo a
+    rank then ends, now and then, in ``terminate called without an active
+    exception`` (SIGABRT) after a complete run, which ``torchrun`` reports
+    as a failed run. A barrier first, so no rank destroys the group while
+    another is still in a collective.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
+
+
+#: The plug-in's checks, added to every run by :func:`add_check_hooks`.
+CHECK_HOOKS = ('ClassCountsCheckHook', 'MetaSetCheckHook', 'FiniteLossHook',
+               'AdviceCollapseHook', 'ResumeSchedulerHook',
+               'DistProgressHook')
+
+
+def add_check_hooks(cfg: Config) -> None:
+    """Add the plug-in's checks to ``cfg.custom_hooks`` (those missing).
+
+    Each is a no-op where it does not apply (e.g. the meta-set checks in a
+    run without an advisor); a config that lists one keeps its arguments.
+    See README, "What is checked".
+    """
+    hooks = list(cfg.get('custom_hooks') or [])
+    present = set()
+    for hook in hooks:
+        kind = hook.get('type') if isinstance(hook, dict) else type(hook)
+        present.add(kind.__name__ if isinstance(kind, type) else
+                    str(kind).split('.')[-1])
+    for name in CHECK_HOOKS:
+        if name not in present:
+            hooks.append(dict(type=name))
+    cfg.custom_hooks = hooks

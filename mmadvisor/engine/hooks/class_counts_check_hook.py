@@ -30,7 +30,10 @@ class ClassCountsCheckHook(Hook):
     """Check the head against the training set, once, before training.
 
     The number of classes of the training set (its ``metainfo``) must be the
-    head's ``num_classes``.
+    head's ``num_classes``, and every label it serves must be a class of
+    the head (a dataset without ``classes`` in its ``metainfo`` is checked
+    by its labels only; cross-entropy would otherwise fail deep inside with
+    a CUDA assert or ``IndexError: Target 7 is out of bounds``).
 
     ``BalancedSoftmaxLoss`` and ``SoftmaxEqualizationLoss`` take the
     training-set class counts in their config. A run that changes the
@@ -54,6 +57,21 @@ class ClassCountsCheckHook(Hook):
                 f'has num_classes={num_classes}: set '
                 f'model.head.num_classes={len(classes)} (and the data '
                 'preprocessor\'s num_classes), or check the annotation files.')
+        if num_classes and (hasattr(dataset, 'get_gt_labels')
+                            or hasattr(dataset, 'get_cat_ids')):
+            try:
+                labels = dataset_labels(dataset)
+            except ValueError:  # multi-label: not a single class per sample
+                labels = np.zeros(0, np.int64)
+            outside = labels[(labels < 0) | (labels >= num_classes)]
+            if outside.size:
+                raise ValueError(
+                    f'the training set has labels up to {int(labels.max())} '
+                    f'({outside.size} samples with labels outside 0..'
+                    f'{num_classes - 1}) but the head has '
+                    f'num_classes={num_classes}: set model.head.num_classes='
+                    f'{int(labels.max()) + 1} (and the data preprocessor\'s '
+                    'num_classes), or check the annotation files.')
         loss = getattr(head, 'loss_module', None)
         given = getattr(loss, 'class_counts', None)
         if given is None:

@@ -1,8 +1,10 @@
 """The endless, resumable stream of meta batches (phase 3)."""
+import logging
 from typing import Tuple, Union
 
 import torch
 import torch.nn as nn
+from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
 from ...datasets.base_wrapper import dataset_labels
@@ -58,7 +60,32 @@ class MetaBatchStream:
                     'shuffle=True, seed=...).')
             cfg['sampler'] = sampler
             self._loader = Runner.build_dataloader(cfg)
+            self._check_batch_size(self._loader)
         return self._loader
+
+    @staticmethod
+    def _check_batch_size(loader: DataLoader) -> None:
+        """Warn once (the thesis' CIFAR-10 recipe does it on purpose) when
+        a meta batch is larger than the meta set a rank draws from: every
+        batch then repeats images, which weighs them twice."""
+        per_rank = len(loader.sampler) if hasattr(loader.sampler,
+                                                  '__len__') else None
+        batch = loader.batch_size
+        if not per_rank or not batch or batch <= per_rank:
+            return
+        world = getattr(loader.sampler, 'world_size', 1)
+        size = f'{per_rank} images' + (
+            f' per rank ({len(loader.dataset)} over {world} ranks)'
+            if world > 1 else '')
+        print_log(
+            f'meta_dataloader.batch_size={batch} is larger than the meta '
+            f'set ({size}): every meta batch repeats {batch - per_rank} '
+            'images, which then count twice in the meta loss. Set '
+            f'optim_wrapper.meta_dataloader.batch_size={per_rank} (the whole '
+            'meta set each step) to weigh every meta image equally, or '
+            'take more meta images (MetaSplit num_per_class).',
+            logger='current',
+            level=logging.WARNING)
 
     def next(self, model: nn.Module) -> Tuple[torch.Tensor, torch.Tensor]:
         """The next meta batch through the model's data preprocessor (in

@@ -1,10 +1,16 @@
 """Builds the two optimizers of an advisor run."""
 import inspect
+import logging
 
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmengine.optim import DefaultOptimWrapperConstructor
 from mmpretrain.registry import (OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS,
                                  OPTIMIZERS)
+
+#: What the advisor trains with when the config names no meta_optimizer
+#: (sections 2.5.2 and 3.5.2); a warning says so.
+DEFAULT_META_OPTIMIZER = dict(type='Adam', lr=1e-4)
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
@@ -14,8 +20,9 @@ class MetaOptimWrapperConstructor(DefaultOptimWrapperConstructor):
     ``optimizer`` (with ``paramwise_cfg``, as in MMPretrain) is built over
     every parameter except the advisor's; ``meta_optimizer`` over the
     advisor's only (Adam with lr 1e-4 by default, sections 2.5.2 and
-    3.5.2). The learning-rate schedulers of the config act on
-    ``optimizer``; the advisor's learning rate stays fixed.
+    3.5.2, with a warning that names it). The learning-rate schedulers of
+    the config act on ``optimizer``; the advisor's learning rate stays
+    fixed.
 
     Example::
 
@@ -40,9 +47,19 @@ class MetaOptimWrapperConstructor(DefaultOptimWrapperConstructor):
 
         wrapper_cfg = self.optim_wrapper_cfg.copy()
         wrapper_cfg.setdefault('type', 'MetaOptimWrapper')
-        meta_cfg = dict(
-            wrapper_cfg.pop('meta_optimizer', None)
-            or dict(type='Adam', lr=1e-4))
+        meta_cfg = wrapper_cfg.pop('meta_optimizer', None)
+        if not meta_cfg:
+            meta_cfg = dict(DEFAULT_META_OPTIMIZER)
+            print_log(
+                'MetaOptimWrapperConstructor: optim_wrapper has no '
+                f'meta_optimizer; the advisor trains with {meta_cfg} (the '
+                "thesis' setting, tuned for ~40k meta steps; a short run "
+                'may need more, e.g. the quickstart uses lr=3e-3). Set '
+                "optim_wrapper.meta_optimizer=dict(type='Adam', lr=...) to "
+                'choose it and silence this warning.',
+                logger='current',
+                level=logging.WARNING)
+        meta_cfg = dict(meta_cfg)
 
         optimizer_cfg = self.optimizer_cfg.copy()
         optimizer_cls = optimizer_cfg['type']

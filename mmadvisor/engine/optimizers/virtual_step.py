@@ -122,26 +122,36 @@ def virtual_parameters(
     for ``None``), in the model's order.
 
     Raises:
-        ValueError: No parameter is selected.
+        ValueError: No parameter is selected, or a prefix selects none (a
+            typo would otherwise silently shrink the virtual step).
     """
     in_optimizer = {
         id(p)
         for group in optimizer.param_groups for p in group['params']
     }
+    if isinstance(prefixes, str):
+        prefixes = [prefixes]
     prefixes = tuple(prefixes) if prefixes is not None else None
-    names, params = [], []
+    names, params, trainable = [], [], []
     for name, param in model.named_parameters():
         if not param.requires_grad or id(param) not in in_optimizer:
             continue
+        trainable.append(name)
         if prefixes is not None and not name.startswith(prefixes):
             continue
         names.append(name)
         params.append(param)
-    if not params:
+    unmatched = [p for p in prefixes or ()
+                 if not any(n.startswith(p) for n in names)]
+    if unmatched or not params:
+        modules = sorted({n.rsplit('.', 1)[0] for n in trainable})
+        shown = ', '.join(repr(m) for m in modules[:12]) + \
+            (', ...' if len(modules) > 12 else '')
         raise ValueError(
-            f'virtual_params={prefixes} selects no trainable classifier '
-            "parameter: give name prefixes such as 'backbone.layer4' or "
-            "'head.fc'.")
+            f'virtual_params={list(prefixes) if prefixes else prefixes} '
+            'selects no trainable classifier parameter for the prefix(es) '
+            f'{unmatched}: give name prefixes of the model\'s parameters, '
+            f'e.g. among {shown}.')
     return names, params
 
 
