@@ -3,6 +3,8 @@
 # Multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT. On a machine without
 # GPUs, GPUS processes run on the CPU with the gloo backend. PYTHON picks the
 # interpreter (default: python); the launcher is torchrun (torch.distributed.run).
+# --dist-timeout SECONDS: how long ranks wait for one that stopped answering
+# before the run stops with a message naming it (torch's default: 1800).
 CONFIG=$1
 GPUS=$2
 NNODES=${NNODES:-1}

@@ -13,10 +13,22 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.model import is_model_wrapper  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from mmadvisor.utils.launch import (apply_amp,  # noqa: E402
-                                    init_cpu_distributed)
+from mmadvisor.utils.checkpoint_file import (  # noqa: E402
+    CheckpointFileError, check_state_dict, load_checkpoint_file,
+    state_dict_of)
+from mmadvisor.utils.dist_progress import explain_failure  # noqa: E402
+from mmadvisor.utils.launch import (META_WRAPPERS,  # noqa: E402
+                                    add_check_hooks, apply_amp,
+                                    dist_timeout, finish_distributed,
+                                    init_cpu_distributed, launch_rank)
+from mmadvisor.utils.work_dir import WorkDirError, check_work_dir  # noqa
+
+#: What stops a run before it starts: printed without a traceback.
+USER_ERRORS = (WorkDirError, CheckpointFileError, FileNotFoundError,
+               ValueError)
 
 
 def parse_args():
@@ -28,9 +40,24 @@ def parse_args():
         nargs='?',
         type=str,
         const='auto',
-        help='If specify checkpoint path, resume from it, while if not '
-        'specify, try to auto resume from the latest checkpoint '
-        'in the work directory.')
+        help='continue the run of the work dir: from this checkpoint, or '
+        'without a path from the one WORK_DIR/last_checkpoint names (stops '
+        'if there is none). The learning-rate schedule follows the config '
+        'where it agrees with the checkpoint up to the resume point; see '
+        'README, "What is checked".')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='delete the earlier run in the work dir (checkpoints, logs, '
+        'generated/, advice/) before training; without it a work dir that '
+        'holds a run is refused unless --resume is given')
+    parser.add_argument(
+        '--dist-timeout',
+        type=float,
+        metavar='SECONDS',
+        help='how long a rank waits in a collective for the others before '
+        'the run stops with a message naming the rank that stopped '
+        'answering (env_cfg.dist_cfg.timeout; torch default: 1800)')
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -98,6 +125,9 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.load_from = args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
+    if args.dist_timeout is not None:
+        cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+        cfg.env_cfg.dist_cfg.timeout = args.dist_timeout
 
     # The meta set's loader lives in the optim wrapper of advisor configs.
     loaders = [cfg.get(field) for field in
@@ -115,14 +145,93 @@ def merge_args(cfg: Config, args) -> Config:
     return cfg
 
 
+def resume_checkpoint(cfg: Config) -> str:
+    """The checkpoint ``--resume`` continues from (found in the work dir
+    when no path was given; MMEngine would start from scratch)."""
+    if cfg.get('load_from'):
+        return cfg.load_from
+    pointer = osp.join(cfg.work_dir, 'last_checkpoint')
+    if not osp.isfile(pointer):
+        raise FileNotFoundError(
+            f'--resume found nothing to resume in {cfg.work_dir!r} (no '
+            'last_checkpoint file): pass the checkpoint (--resume '
+            'WORK_DIR/epoch_N.pth), point --work-dir at the run to continue, '
+            'or drop --resume to start a new run.')
+    with open(pointer) as f:
+        path = f.read().strip()
+    cfg.load_from = path
+    return path
+
+
+def check_resume(runner: Runner, checkpoint: dict, path: str) -> None:
+    """Stop unless ``checkpoint`` can continue this config's run."""
+    optim = checkpoint.get('optimizer')
+    if optim is None or 'param_schedulers' not in checkpoint \
+            and runner.cfg.get('param_scheduler'):
+        raise CheckpointFileError(
+            f'checkpoint {path!r} holds weights only (no optimizer or '
+            'scheduler state, e.g. written by strip_advisor.py), so it '
+            'cannot be resumed: start from its weights with --cfg-options '
+            'load_from=CKPT (without --resume).')
+    wrapper = runner.cfg.get('optim_wrapper', {}).get('type', 'OptimWrapper')
+    advisor_ckpt = isinstance(optim, dict) and 'meta_optimizer' in optim
+    advisor_cfg = wrapper in META_WRAPPERS
+    if advisor_ckpt != advisor_cfg:
+        which = ('an advisor run (its optimizer state holds the advisor\'s '
+                 'meta_optimizer)' if advisor_ckpt else
+                 'a run without an advisor')
+        raise CheckpointFileError(
+            f'checkpoint {path!r} was written by {which}, but this config '
+            f'trains with optim_wrapper.type={wrapper!r}: resume it with the '
+            'config it was trained with, or start this config from its '
+            'weights with --cfg-options load_from=CKPT (without --resume).')
+    model = runner.model.module if is_model_wrapper(
+        runner.model) else runner.model
+    check_state_dict(model, state_dict_of(checkpoint, path), path,
+                     written_by=checkpoint.get('meta', {}).get(
+                         'experiment_name'))
+
+
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    add_check_hooks(cfg)
+    checkpoint = path = None
+    try:
+        if args.overwrite and cfg.get('resume'):
+            raise ValueError('--overwrite deletes the run that --resume '
+                             'continues: pass only one of them.')
+        removed = check_work_dir(cfg.work_dir, bool(cfg.get('resume')),
+                                 args.overwrite, launch_rank() == 0)
+        if removed:
+            print(f'--overwrite: deleted {", ".join(removed)} from '
+                  f'{cfg.work_dir}')
+        if cfg.get('resume'):
+            path = resume_checkpoint(cfg)
+            checkpoint = load_checkpoint_file(path)
+        elif cfg.get('load_from') and '://' not in cfg.load_from:
+            load_checkpoint_file(cfg.load_from)
+        dist_timeout(cfg)
+    except USER_ERRORS as err:
+        raise SystemExit(f'train.py: {err}')
     if args.launcher == 'pytorch':
         init_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    if checkpoint is not None:
+        try:
+            check_resume(runner, checkpoint, path)
+        except CheckpointFileError as err:
+            raise SystemExit(f'train.py: {err}')
+        del checkpoint
+    try:
+        runner.train()
+    except Exception as err:
+        message = explain_failure(err, dist_timeout(cfg))
+        if message is None:
+            raise
+        raise SystemExit(f'train.py: {message}')
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -105,3 +105,4 @@ def test_dist_train_script(tmp_path):
     assert proc.returncode == 0, log[-3000:]
     assert osp.exists(tmp_path / 'epoch_1.pth')
     assert 'loss_meta' in log and 'accuracy/top1' in log
+    assert 'terminate called' not in log  # the group ends in order

@@ -1,0 +1,347 @@
+"""Mistakes a user makes through the tools: each stops with a message that
+names the value, the file and the fix, or warns once (README, "What is
+checked"). The tools run in this process on a tiny model (TinyNet of
+conftest.py) and 200 8x8 digits: a few seconds per training."""
+import glob
+import importlib.util
+import os
+import os.path as osp
+import shutil
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ADVISOR = osp.join(ROOT, 'configs', 'quickstart',
+                   'resnet20-mfrw-mes_1xb64_digits-flip0.6.py')
+CE = osp.join(ROOT, 'configs', 'quickstart',
+              'resnet20-ce_1xb64_digits-flip0.6.py')
+
+# 100 noisy training images (4 iterations of 32), 100 meta images, 40 test
+# images, a tanh MLP instead of ResNet-20; a checkpoint every epoch.
+TINY = '''_base_ = {base!r}
+digits = dict(indices=200, img_size=8)
+train_dataloader = dict(
+    batch_size=32, dataset=dict(dataset=dict(dataset=digits)))
+val_dataloader = dict(dataset=dict(indices=40, img_size=8))
+test_dataloader = val_dataloader
+model = dict(
+    backbone=dict(_delete_=True, type='TinyNet', in_dim=192),
+    neck=None,
+    head=dict(in_channels=6))
+train_cfg = dict(max_epochs=2, val_interval=1)
+default_hooks = dict(
+    checkpoint=dict(interval=1, max_keep_ckpts=-1), logger=dict(interval=1))
+'''
+META = '''optim_wrapper = dict(
+    meta_dataloader=dict(batch_size=20, dataset=dict(dataset=digits)))
+'''
+
+
+def tiny_config(tmp_path, base=ADVISOR, extra='', name='tiny.py'):
+    text = TINY.format(base=base) + (META if base == ADVISOR else '')
+    path = tmp_path / name
+    path.write_text(text + extra)
+    return str(path)
+
+
+def run_tool(script, *argv):
+    """Run ``tools/<script>``'s ``main()`` in this process."""
+    spec = importlib.util.spec_from_file_location(
+        'tool_' + osp.basename(script)[:-3], osp.join(ROOT, 'tools', script))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    old, sys.argv = sys.argv, [script] + [str(a) for a in argv]
+    try:
+        return tool.main()
+    finally:
+        sys.argv = old
+
+
+def train(*argv):
+    return run_tool('train.py', *argv)
+
+
+def logs(work_dir):
+    text = ''
+    for path in sorted(glob.glob(osp.join(str(work_dir), '*', '*.log'))):
+        with open(path) as f:
+            text += f.read()
+    return text
+
+
+def tensors(path):
+    ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    out = dict(ckpt['state_dict'])
+    for part in ('optimizer', 'meta_optimizer'):
+        for idx, state in ckpt['optimizer'][part]['state'].items():
+            for name, value in state.items():
+                out[f'{part}/{idx}/{name}'] = value
+    return out
+
+
+@pytest.fixture(scope='module')
+def advisor_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('advisor')
+    work_dir = tmp / 'run'
+    train(tiny_config(tmp), '--work-dir', work_dir)
+    return tmp, work_dir
+
+
+# ----------------------------------------------------------- data loss
+def test_work_dir_with_a_run_is_refused(advisor_run):
+    tmp, work_dir = advisor_run
+    before = {p: osp.getmtime(work_dir / p) for p in os.listdir(work_dir)}
+    with pytest.raises(SystemExit, match='already holds a run .*--resume.*'
+                       '--overwrite'):
+        train(tiny_config(tmp), '--work-dir', work_dir)
+    after = {p: osp.getmtime(work_dir / p) for p in os.listdir(work_dir)}
+    assert after == before
+
+
+def test_two_runs_of_a_config_without_work_dir_collide(tmp_path,
+                                                       monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = tiny_config(tmp_path)
+    train(config, '--cfg-options', 'train_cfg.max_epochs=1')
+    first = tmp_path / 'work_dirs' / 'tiny' / 'epoch_1.pth'
+    stamp = osp.getmtime(first)
+    with pytest.raises(SystemExit, match='--work-dir NEW_DIR'):
+        train(config, '--cfg-options', 'train_cfg.max_epochs=1',
+              'optim_wrapper.optimizer.lr=0.05')
+    assert osp.getmtime(first) == stamp
+
+
+def test_overwrite_deletes_the_earlier_run(tmp_path):
+    config = tiny_config(tmp_path)
+    work_dir = tmp_path / 'run'
+    train(config, '--work-dir', work_dir)
+    (work_dir / 'advice').mkdir()
+    (work_dir / 'advice' / 'epoch_2.npz').write_bytes(b'old run')
+    train(config, '--work-dir', work_dir, '--overwrite', '--cfg-options',
+          'train_cfg.max_epochs=1')
+    assert not (work_dir / 'advice').exists()
+    assert not (work_dir / 'epoch_2.pth').exists()
+    assert (work_dir / 'epoch_1.pth').exists()
+    assert len(glob.glob(str(work_dir / '2*_*'))) == 1  # one run's logs
+
+
+def test_strip_advisor_refuses_to_replace_its_input(advisor_run, tmp_path):
+    _, work_dir = advisor_run
+    ckpt = tmp_path / 'epoch_2.pth'
+    shutil.copy(work_dir / 'epoch_2.pth', ckpt)
+    with pytest.raises(SystemExit, match='is the input checkpoint'):
+        run_tool('model_converters/strip_advisor.py', ckpt, ckpt)
+    assert 'optimizer' in torch.load(ckpt, weights_only=True)
+    run_tool('model_converters/strip_advisor.py', ckpt, tmp_path / 'c.pth')
+    with pytest.raises(SystemExit, match='exists already.*--overwrite'):
+        run_tool('model_converters/strip_advisor.py', ckpt,
+                 tmp_path / 'c.pth')
+
+
+# ------------------------------------------------------------- resume
+SCHEDULE = ['param_scheduler.milestones=[3]']
+
+
+@pytest.fixture(scope='module')
+def interrupted(tmp_path_factory):
+    """Epochs 1-2 of a run whose config then grows to 4 epochs."""
+    tmp = tmp_path_factory.mktemp('interrupted')
+    train(tiny_config(tmp), '--work-dir', tmp / 'run', '--cfg-options',
+          *SCHEDULE, 'param_scheduler.end=2')
+    return tmp
+
+
+def test_resume_with_a_longer_schedule_equals_the_uninterrupted_run(
+        interrupted, tmp_path):
+    config = tiny_config(tmp_path)
+    longer = [*SCHEDULE, 'param_scheduler.end=4', 'train_cfg.max_epochs=4']
+    train(config, '--work-dir', tmp_path / 'full', '--cfg-options', *longer)
+    resumed = tmp_path / 'resumed'
+    shutil.copytree(interrupted / 'run', resumed)
+    train(config, '--work-dir', resumed, '--resume', '--cfg-options', *longer)
+    full = tensors(tmp_path / 'full' / 'epoch_4.pth')
+    again = tensors(resumed / 'epoch_4.pth')
+    assert full.keys() == again.keys()
+    assert [k for k in full if not torch.equal(full[k], again[k])] == []
+    # the milestone at epoch 3, inside the extension, fired
+    lr = torch.load(resumed / 'epoch_4.pth', weights_only=True)[
+        'optimizer']['optimizer']['param_groups'][0]['lr']
+    assert lr == pytest.approx(0.01)
+    assert 'continues on the config\'s schedule' in logs(resumed)
+
+
+def test_resume_that_rewrites_the_past_schedule_stops(interrupted, tmp_path):
+    resumed = tmp_path / 'resumed'
+    shutil.copytree(interrupted / 'run', resumed)
+    with pytest.raises(ValueError, match=r'milestones: \[3\] in the '
+                       r'checkpoint, \[1\] in the config.*after 4 of the 8 '
+                       'iterations.*load_from=CKPT'):
+        train(tiny_config(tmp_path), '--work-dir', resumed, '--resume',
+              '--cfg-options', 'param_scheduler.milestones=[1]',
+              'param_scheduler.end=4', 'train_cfg.max_epochs=4')
+
+
+def test_resume_without_a_checkpoint_stops(tmp_path):
+    with pytest.raises(SystemExit, match='found nothing to resume in .*'
+                       'empty.*drop --resume'):
+        train(tiny_config(tmp_path), '--work-dir', tmp_path / 'empty',
+              '--resume')
+    assert not (tmp_path / 'empty' / 'epoch_1.pth').exists()
+
+
+def test_resume_of_an_advisor_checkpoint_into_a_ce_config_stops(
+        advisor_run, tmp_path):
+    _, work_dir = advisor_run
+    with pytest.raises(SystemExit, match='written by an advisor run.*'
+                       "optim_wrapper.type='OptimWrapper'.*load_from=CKPT"):
+        train(tiny_config(tmp_path, CE), '--work-dir', tmp_path / 'ce',
+              '--resume', work_dir / 'epoch_2.pth')
+
+
+# --------------------------------------------------------- checkpoints
+def broken(kind, good, path):
+    data = good.read_bytes()
+    path.write_bytes({
+        'empty': b'',
+        'truncated': data[:len(data) // 2],
+        'random': np.random.RandomState(0).bytes(4096)
+    }[kind])
+    return path
+
+
+@pytest.mark.parametrize('kind', ['empty', 'truncated', 'random'])
+def test_broken_checkpoints_name_the_file(advisor_run, tmp_path, kind):
+    tmp, work_dir = advisor_run
+    bad = broken(kind, work_dir / 'epoch_2.pth', tmp_path / f'{kind}.pth')
+    with pytest.raises(SystemExit) as test_err:
+        run_tool('test.py', tiny_config(tmp), bad, '--work-dir',
+                 tmp_path / 'test')
+    with pytest.raises(SystemExit) as train_err:
+        train(tiny_config(tmp), '--work-dir', tmp_path / 'train', '--resume',
+              bad)
+    for err in (test_err, train_err):
+        message = str(err.value)
+        assert str(bad) in message and 'checkpoint' in message
+        assert 'weights_only=False' not in message \
+            or 'never loads' in message
+    assert 'empty (0 bytes)' in message if kind == 'empty' else \
+        'not a readable PyTorch checkpoint' in message
+
+
+def test_test_tool_refuses_weights_of_another_model(tmp_path):
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS
+    cfg = Config.fromfile(CE)
+    cfg.model.backbone.depth = 32  # ResNet-32 weights, ResNet-20 config
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict()),
+               tmp_path / 'resnet32.pth')
+    with pytest.raises(SystemExit, match='does not fit the model.*missing '
+                       r'.*another shape|does not fit the model.*not in the '
+                       'model'):
+        run_tool('test.py', CE, tmp_path / 'resnet32.pth', '--work-dir',
+                 tmp_path / 'test')
+
+
+def test_test_tool_accepts_the_runs_checkpoint_stripped_or_not(
+        advisor_run, tmp_path):
+    tmp, work_dir = advisor_run
+    run_tool('model_converters/strip_advisor.py', work_dir / 'epoch_2.pth',
+             tmp_path / 'plain.pth')
+    for ckpt in (work_dir / 'epoch_2.pth', tmp_path / 'plain.pth'):
+        metrics = run_tool('test.py', tiny_config(tmp), ckpt, '--work-dir',
+                           tmp_path / 'test')
+        assert 'accuracy/top1' in metrics
+
+
+def test_truncated_advice_record_names_the_file(tmp_path):
+    advice = tmp_path / 'run' / 'advice'
+    advice.mkdir(parents=True)
+    np.savez(advice / 'epoch_1.npz', sample_idx=np.arange(50),
+             pred_score=np.full((50, 3), 1 / 3))
+    data = (advice / 'epoch_1.npz').read_bytes()
+    (advice / 'epoch_1.npz').write_bytes(data[:len(data) // 2])
+    spec = importlib.util.spec_from_file_location(
+        'find_label_issues',
+        osp.join(ROOT, 'tools', 'analysis_tools', 'find_label_issues.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    with pytest.raises(SystemExit, match=r'epoch_1\.npz.* truncated or '
+                       'corrupt.*record the epoch again'):
+        tool.main([str(tmp_path / 'run'), '--no-images'])
+
+
+# ------------------------------------------------------ during training
+def test_nan_loss_of_a_ce_run_stops_at_its_iteration(tmp_path):
+    work_dir = tmp_path / 'run'
+    with pytest.raises(FloatingPointError, match='non-finite loss at '
+                       r'iteration 3 \(epoch 1\): loss=nan.*lr, now 1e\+30'):
+        train(tiny_config(tmp_path, CE), '--work-dir', work_dir,
+              '--cfg-options', 'optim_wrapper.optimizer.lr=1e30')
+    assert not glob.glob(str(work_dir / '*.pth'))
+
+
+def test_head_smaller_than_the_label_range_stops(tmp_path):
+    # A training set that declares no classes (e.g. an annotation file
+    # without a class list) and a head of 5 classes for labels 0..9.
+    extra = '''train_dataloader = dict(dataset=dict(
+    _delete_=True, type='Digits', split='train', img_size=8, indices=200,
+    metainfo=dict(classes=None), pipeline=[dict(type='PackInputs')]))
+model = dict(head=dict(num_classes=5), data_preprocessor=dict(num_classes=5))
+'''
+    with pytest.raises(ValueError, match='labels up to 9 .*num_classes=5: '
+                       'set model.head.num_classes=10'):
+        train(tiny_config(tmp_path, CE, extra), '--work-dir', tmp_path / 'r')
+
+
+def test_meta_set_drawn_with_another_seed_stops(tmp_path):
+    extra = '''optim_wrapper = dict(meta_dataloader=dict(
+    dataset=dict(seed=1, dataset=digits)))
+'''
+    with pytest.raises(ValueError, match=r'of the 100 meta-set images are '
+                       r"also training images.*MetaSplit\(split='train', "
+                       r"num_per_class=10, seed=0\).*seed=1\).*tiny\.py"):
+        train(tiny_config(tmp_path, extra=extra), '--work-dir',
+              tmp_path / 'r')
+
+
+def test_meta_batch_larger_than_the_meta_set_warns(tmp_path):
+    work_dir = tmp_path / 'r'
+    train(tiny_config(tmp_path), '--work-dir', work_dir, '--cfg-options',
+          'optim_wrapper.meta_dataloader.batch_size=150',
+          'train_cfg.max_epochs=1')
+    log = logs(work_dir)
+    assert log.count('meta_dataloader.batch_size=150 is larger than the '
+                     'meta set (100 images): every meta batch repeats 50') \
+        == 1
+
+
+def test_virtual_params_prefix_that_matches_nothing_stops(tmp_path):
+    with pytest.raises(ValueError, match=r"selects no trainable classifier "
+                       r"parameter for the prefix\(es\) \['backbone.fc9'\]"
+                       ".*'backbone.fc2'"):
+        train(tiny_config(tmp_path), '--work-dir', tmp_path / 'r',
+              '--cfg-options',
+              "optim_wrapper.virtual_params=['head.fc','backbone.fc9']")
+
+
+def test_missing_meta_optimizer_warns(tmp_path):
+    work_dir = tmp_path / 'r'
+    train(tiny_config(tmp_path), '--work-dir', work_dir, '--cfg-options',
+          'optim_wrapper.meta_optimizer=None', 'train_cfg.max_epochs=1')
+    assert "optim_wrapper has no meta_optimizer; the advisor trains with " \
+        "{'type': 'Adam', 'lr': 0.0001}" in logs(work_dir)
+
+
+def test_collapsing_advice_warns_once(tmp_path):
+    extra = "custom_hooks = [dict(type='AdviceCollapseHook', patience=5)]\n"
+    work_dir = tmp_path / 'r'
+    train(tiny_config(tmp_path, extra=extra), '--work-dir', work_dir,
+          '--cfg-options', 'optim_wrapper.meta_optimizer.lr=3.0')
+    log = logs(work_dir)
+    assert log.count('AdviceCollapseHook: at iteration') == 1
+    assert 'sigmoid is saturated' in log
+    assert 'lower optim_wrapper.meta_optimizer.lr (now 3), e.g. to 0.3' \
+        in log
