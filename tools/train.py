@@ -26,9 +26,9 @@ from mmadvisor.utils.launch import (META_WRAPPERS,  # noqa: E402
                                     init_cpu_distributed, launch_rank)
 from mmadvisor.utils.work_dir import WorkDirError, check_work_dir  # noqa
 
-#: What stops a run before it starts: printed without a traceback.
-USER_ERRORS = (WorkDirError, CheckpointFileError, FileNotFoundError,
-               ValueError)
+#: What stops a run before it starts: printed without a traceback. (A
+#: missing file stays a FileNotFoundError.)
+USER_ERRORS = (WorkDirError, CheckpointFileError, ValueError)
 
 
 def parse_args():
@@ -211,6 +211,12 @@ def main():
             path = resume_checkpoint(cfg)
             checkpoint = load_checkpoint_file(path)
         elif cfg.get('load_from') and '://' not in cfg.load_from:
+            if not osp.exists(cfg.load_from):
+                raise FileNotFoundError(
+                    f'load_from={cfg.load_from!r} does not exist: pass the '
+                    'checkpoint to start from (--cfg-options '
+                    'load_from=PATH), or drop load_from to train from '
+                    'scratch.')
             load_checkpoint_file(cfg.load_from)
         dist_timeout(cfg)
     except USER_ERRORS as err:

@@ -185,8 +185,8 @@ def test_resume_that_rewrites_the_past_schedule_stops(interrupted, tmp_path):
 
 
 def test_resume_without_a_checkpoint_stops(tmp_path):
-    with pytest.raises(SystemExit, match='found nothing to resume in .*'
-                       'empty.*drop --resume'):
+    with pytest.raises(FileNotFoundError, match='found nothing to resume '
+                       'in .*empty.*drop --resume'):
         train(tiny_config(tmp_path), '--work-dir', tmp_path / 'empty',
               '--resume')
     assert not (tmp_path / 'empty' / 'epoch_1.pth').exists()
