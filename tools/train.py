@@ -202,9 +202,10 @@ def main():
         if args.overwrite and cfg.get('resume'):
             raise ValueError('--overwrite deletes the run that --resume '
                              'continues: pass only one of them.')
+        main_process = launch_rank() == 0
         removed = check_work_dir(cfg.work_dir, bool(cfg.get('resume')),
-                                 args.overwrite, launch_rank() == 0)
-        if removed:
+                                 args.overwrite, main_process)
+        if removed and main_process:
             print(f'--overwrite: deleted {", ".join(removed)} from '
                   f'{cfg.work_dir}')
         if cfg.get('resume'):
