@@ -37,12 +37,12 @@ default_hooks = dict(logger=dict(interval=1))
 ''')
     proc = subprocess.run(
         ['bash', 'tools/dist_train.sh', str(config), '2', '--work-dir',
-         str(tmp_path / 'run'), '--dist-timeout', '5'],
+         str(tmp_path / 'run'), '--dist-timeout', '10'],
         cwd=ROOT, env=env(PORT='29631'), capture_output=True, text=True,
         timeout=300)
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0, log[-3000:]
-    assert 'rank 1 stopped answering: rank 0 waited 5 s for it in a ' \
+    assert 'rank 1 stopped answering: rank 0 waited 10 s for it in a ' \
         'collective in iteration 3' in log, log[-3000:]
     assert 'rank 1 last reported: finished iteration 2' in log
     assert '--dist-timeout SECONDS' in log
