@@ -16,8 +16,8 @@ import subprocess
 import sys
 import time
 
+#: The repository root: the tools and configs the quickstart runs.
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
 RUNS = {
     'cross-entropy': 'configs/quickstart/resnet20-ce_1xb64_digits-flip0.6.py',
     'MFRW-MES advisor':

@@ -38,12 +38,8 @@ import csv
 import json
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
@@ -52,7 +48,7 @@ import numpy as np  # noqa: E402
 from mmadvisor.analysis.metrics import (class_size_target,  # noqa: E402
                                         eql_weights, mes_weights, pca,
                                         weights_mae)
-from mmadvisor.analysis.records import list_epochs, load_advice  # noqa
+from mmadvisor.analysis.records import list_epochs, load_advice  # noqa: E402
 
 CLEAN, NOISY = '#ff69b4', '#5bc0eb'  # the thesis' pink and light blue
 NOISE_NOTE = ('no noise flags in the record (no LabelNoiseDataset in the '
