@@ -11,12 +11,14 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from mmengine.config import Config
+from mmengine.runner import load_checkpoint
 from mmengine.visualization import LocalVisBackend
 from mmpretrain.registry import MODELS
 
-from mmadvisor.datasets.long_tail_dataset import long_tail_counts
-from mmadvisor.thesis_tables import TABLES, get_table
+from mmadvisor.experiments import thesis
+from mmadvisor.experiments.thesis import get_table
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
@@ -29,7 +31,7 @@ THESIS_DIRS = ('baselines', 'mfrw', 'mes', 'mw_net', 'mfrw_mes')
 
 
 def _tool(name):
-    sys.path.insert(0, osp.join(ROOT, 'tools'))
+    """A command-line front end of tools/ (``main``, ``parse_args``)."""
     spec = importlib.util.spec_from_file_location(
         name, osp.join(ROOT, 'tools', f'{name}.py'))
     module = importlib.util.module_from_spec(spec)
@@ -65,13 +67,17 @@ def test_config_parses_and_model_builds(path):
         is_advisor
     if not is_advisor:
         assert cfg.get('model_wrapper_cfg') is None
-    thesis = osp.basename(osp.dirname(path)) in THESIS_DIRS
-    if is_advisor and thesis:
-        # sections 2.5.2, 3.5.2: Adam 1e-4, embeddings of 100, rho 0.9
+    else:  # the wrapper of the distributed meta step
+        assert cfg.model_wrapper_cfg == dict(
+            type='mmpretrain.MetaDistributedDataParallel')
+    in_thesis = osp.basename(osp.dirname(path)) in THESIS_DIRS
+    if is_advisor and in_thesis:
+        # sections 2.5.2, 3.5.2: Adam 1e-4, advisor layers of 100 units
+        # (MFRW / MES embeddings, MW-Net's hidden layer), rho 0.9
         assert cfg.optim_wrapper.meta_optimizer == dict(type='Adam', lr=1e-4)
         advisor = cfg.model.head.advisor
-        assert advisor.get('embed_dims', 100) == 100
-        assert advisor.get('hidden', 100) == 100
+        width = dict(Advisor='embed_dims', MWNet='hidden')[advisor.type]
+        assert advisor[width] == 100
         if cfg.model.head.loss.type == 'MetaEqualizationLoss':
             assert cfg.model.head.loss.rho == 0.9
 
@@ -189,7 +195,10 @@ def test_large_scale_long_tail_recipes():
     assert places.train_dataloader.batch_size == 64
     assert places.model.backbone.depth == 152
     # the advisor runs start from their CE baselines, as the grid trains them
-    runs = {r.method + r.setting.dataset: r for r in grid.table_runs('3.4')}
+    runs = {
+        r.method + r.setting.dataset: r
+        for r in thesis.table_runs('3.4')
+    }
     for ds in ('imagenet-lt', 'places-lt'):
         ce, adv = runs['ce' + ds], runs['mfrw_mes' + ds]
         cfg = inet if ds == 'imagenet-lt' else places
@@ -200,36 +209,74 @@ def test_large_scale_long_tail_recipes():
 # class counts of the count-based losses ---------------------------------------
 
 
-@pytest.mark.parametrize('dataset,classes,per_class',
-                         [('cifar10', 10, 4990), ('cifar100', 100, 490)])
-def test_config_counts_follow_the_protocol(dataset, classes, per_class):
-    counts = grid.protocol_class_counts(dataset, 100)
-    assert counts == long_tail_counts(np.full(classes, per_class),
-                                      100).tolist()
-    assert counts[0] == per_class and counts[-1] == per_class // 100
-    cfg = load(f'configs/baselines/resnet32-balms_1xb128_{dataset}-lt.py')
-    assert cfg.model.head.loss.class_counts == counts
-    for method, name in (('cb', 'cb-ce'), ('cbw', 'cbw-ce')):
+#: CIFAR-10 at IF=100, by hand: n_c = floor(4990 * 100^(-c/9)), 4990 = 5000
+#: images per class minus the 10 of the meta set; 100^(-1/9) = 0.59948:
+#:   4990 * 0.59948 = 2991.4,  * 0.35938 = 1793.3,  * 0.21544 = 1075.1,
+#:   * 0.12915 = 644.5,  * 0.07743 = 386.4,  * 0.04642 = 231.6,
+#:   * 0.02783 = 138.8,  * 0.01668 = 83.2,  * 0.01 = 49.9
+CIFAR10_IF100 = [4990, 2991, 1793, 1075, 644, 386, 231, 138, 83, 49]
+
+
+def test_config_counts_follow_the_protocol():
+    assert thesis.protocol_class_counts('cifar10', 100) == CIFAR10_IF100
+    # CIFAR-100: 490 = 500 - 10 per class, n_c = floor(490 * 100^(-c/99)):
+    # c=1: 490 * 0.95455 = 467.7; c=50: 490 * 10^(-100/99) = 47.9;
+    # c=99: 490 * 0.01 = 4.9
+    counts = thesis.protocol_class_counts('cifar100', 100)
+    assert (len(counts), counts[0], counts[1], counts[50], counts[99]) == (
+        100, 490, 467, 47, 4)
+    for dataset, expected in (('cifar10', CIFAR10_IF100), ('cifar100',
+                                                           counts)):
+        for model in ('resnet32', 'resnet18'):
+            cfg = load(f'configs/baselines/{model}-balms_1xb128_'
+                       f'{dataset}-lt.py')
+            assert cfg.model.head.loss.class_counts == expected
+    # a flip config is balanced: every class keeps 5000 - 10 / 500 - 10
+    for dataset, balanced in (('cifar10', [4990] * 10), ('cifar100',
+                                                         [490] * 100)):
+        cfg = load(f'configs/baselines/resnet32-balms_1xb128_{dataset}-'
+                   'flip.py')
+        assert cfg.model.head.loss.class_counts == balanced
+
+
+def test_class_weights_by_hand():
+    """CB and CBW weights of CIFAR-10 at IF=100, normalised to sum to C=10.
+
+    CBW, w_c proportional to 1 / n_c: w_9 / w_0 = 4990 / 49 = 101.84.
+    CB, w_c proportional to (1 - b) / (1 - b^n_c) with b = 0.9999,
+    ln b = -1.00005e-4: b^4990 = e^-0.49903 = 0.60712 and
+    b^49 = e^-0.0049002 = 0.99511, so w_9 / w_0 = (1 - 0.60712) /
+    (1 - 0.99511) = 0.39288 / 0.0048882 = 80.37.
+    """
+    for method, name, ratio in (('cbw', 'cbw-ce', 101.84),
+                                ('cb', 'cb-ce', 80.37)):
+        w = thesis.class_weights(CIFAR10_IF100, method)
+        assert sum(w) == pytest.approx(10)
+        assert w[9] / w[0] == pytest.approx(ratio, rel=1e-3)
+        assert w == sorted(w)  # rarer classes weigh more
         cfg = load(f'configs/baselines/resnet32-{name}_1xb512-aa-cutout-'
-                   f'cos13k_{dataset}-lt.py')
-        np.testing.assert_allclose(cfg.model.head.loss.class_weight,
-                                   grid.class_weights(counts, method))
-    # a flip config is balanced: every class keeps 490 / 4990
-    cfg = load(f'configs/baselines/resnet32-balms_1xb128_{dataset}-flip.py')
-    assert cfg.model.head.loss.class_counts == [per_class] * classes
+                   'cos13k_cifar10-lt.py')
+        np.testing.assert_allclose(cfg.model.head.loss.class_weight, w)
+    cfg = load('configs/baselines/resnet18-cb-ce_1xb128_cifar10-lt.py')
+    weight = cfg.model.head.loss.class_weight
+    assert weight[9] / weight[0] == pytest.approx(80.37, rel=1e-3)
 
 
 def test_grid_passes_counts_with_the_imbalance_factor():
-    run = [r for r in grid.table_runs('3.6')
+    run = [r for r in thesis.table_runs('3.6')
            if r.method == 'balms' and r.setting.imbalance_factor == 10
            and r.setting.dataset == 'cifar10'][0]
     opts = dict(o.split('=', 1) for o in run.cfg_options)
-    assert opts[grid.IF_KEY] == '10'
-    assert opts[grid.NOISE_TYPE_KEY] == 'flip'
-    assert opts['model.head.loss.class_counts'] == str(
-        grid.protocol_class_counts('cifar10', 10)).replace(' ', '')
-    assert grid.options_for(run.config, 10, 'flip', run.setting.noise_ratio) \
-        == run.cfg_options
+    assert opts[thesis.IF_KEY] == '10'
+    assert opts[thesis.NOISE_TYPE_KEY] == 'flip'
+    # IF=10 by hand: n_c = floor(4990 * 10^(-c/9)); 10^(-1/9) = 0.77426:
+    # 4990 * 0.77426 = 3863.6, * 0.59948 = 2991.4, * 0.46416 = 2316.2,
+    # * 0.35938 = 1793.3, * 0.27826 = 1388.5, * 0.21544 = 1075.1,
+    # * 0.16681 = 832.4, * 0.12915 = 644.5, * 0.1 = 499.0
+    assert opts['model.head.loss.class_counts'] == (
+        '[4990,3863,2991,2316,1793,1388,1075,832,644,499]')
+    assert thesis.options_for(run.config, 10, 'flip',
+                              run.setting.noise_ratio) == run.cfg_options
 
 
 # the grid tool ----------------------------------------------------------------
@@ -244,7 +291,7 @@ EXPECTED_RUNS = {
 
 @pytest.mark.parametrize('table', sorted(EXPECTED_RUNS))
 def test_grid_lists_every_run(table):
-    runs = grid.table_runs(table)
+    runs = thesis.table_runs(table)
     assert len(runs) == EXPECTED_RUNS[table]
     assert len({r.work_dir for r in runs}) == len(runs)
     for run in runs:
@@ -252,7 +299,7 @@ def test_grid_lists_every_run(table):
 
 
 def test_grid_settings_of_table_2_2():
-    runs = grid.table_runs('2.2')
+    runs = thesis.table_runs('2.2')
     assert {r.setting.noise_type for r in runs} == {'flip2'}
     assert sorted({r.setting.noise_ratio for r in runs}) == [0.2, 0.4, 0.6,
                                                              0.8]
@@ -303,7 +350,7 @@ def test_collect_builds_the_row(tmp_path):
     with open(root / 'resnet50-mfrw-mes_1xb32_clothing1m' / 'clothing1m' /
               '20240101_000000' / 'vis_data' / 'scalars.json') as f:
         assert json.loads(f.readlines()[-1])['step'] == 20  # real format
-    md = collect.build_table('3.7', [str(root)])
+    md = thesis.build_table('3.7', [str(root)])
     lines = md.splitlines()
     assert '| MFRW-MES (thesis) | 77.44 |' in lines
     assert '| MFRW-MES (ours) | 77.12 |' in lines
@@ -311,7 +358,7 @@ def test_collect_builds_the_row(tmp_path):
     assert '| DivideMix [35] (thesis) | 74.76 |' in lines  # cited only
     assert not any('DivideMix [35] (ours)' in x for x in lines)
     # a run dir itself works as well
-    md2 = collect.build_table('3.7', [str(
+    md2 = thesis.build_table('3.7', [str(
         root / 'resnet50-mfrw-mes_1xb32_clothing1m' / 'clothing1m')])
     assert md2 == md
 
@@ -320,7 +367,7 @@ def test_collect_top_k_columns(tmp_path):
     fake_run(tmp_path / 'resnet10-mfrw-mes_8xb64_imagenet-lt' /
              'imagenet-lt', 41.0, step=180, max_epochs=180,
              **{'accuracy/top3': 60.0, 'accuracy/top5': 67.5})
-    md = collect.build_table('3.4', [str(tmp_path)])
+    md = thesis.build_table('3.4', [str(tmp_path)])
     assert '| MFRW-MES (ours) | 41.00 | 60.00 | 67.50 | - | - | - |' in md
 
 
@@ -329,24 +376,24 @@ def test_collect_errors_name_the_work_dir(tmp_path, capsys):
     empty.mkdir(parents=True)
     with pytest.raises(FileNotFoundError, match=f'no results in work dir '
                        f'{empty}'):
-        collect.build_table('2.4', [str(empty)])
+        thesis.build_table('2.4', [str(empty)])
     assert collect.main([str(empty), '--table', '2.4']) == 2
     assert str(empty) in capsys.readouterr().err
     unfinished = fake_run(
         tmp_path / 'resnet50-ce_1xb32_clothing1m' / 'clothing1m', 60.0,
         step=10)
     with pytest.raises(ValueError, match='unfinished.*step 10.*ends at 20'):
-        collect.read_result(str(unfinished))
+        thesis.read_result(str(unfinished))
     stray = fake_run(tmp_path / 'something_else', 50.0)
     with pytest.raises(ValueError, match='hold no run of table 2.4'):
-        collect.build_table('2.4', [str(stray)])
+        thesis.build_table('2.4', [str(stray)])
     with pytest.raises(KeyError, match='unknown table'):
-        collect.build_table('2.5', [])
+        thesis.build_table('2.5', [])
     assert collect.main(['--thesis-only', '--table', '2.5']) == 2
 
 
 def test_readme_tables_are_generated():
-    assert collect.update_readmes(check=True) == []
+    assert thesis.update_readmes(check=True) == []
     for method in ('mfrw_mes', 'mfrw', 'mes', 'mw_net', 'baselines'):
         text = open(osp.join(ROOT, 'configs', method, 'README.md')).read()
         assert '<!-- thesis-table' in text and '(thesis)' in text
@@ -366,9 +413,14 @@ def write_cifar10(root, per_batch=12, test=20):
     for i, name in enumerate(names):
         n = test if name == 'test_batch' else per_batch
         data = rng.integers(0, 256, (n, 3 * 32 * 32), dtype=np.uint8)
+        labels = [j % 10 for j in range(n)]
+        if name == 'test_batch':
+            # skewed, so that the top-1 of a one-epoch (near-constant)
+            # classifier tells the class it predicts: 11 images of class
+            # 0 (55 %), one of each other class (5 %)
+            labels = [0] * (n - 9) + list(range(1, 10))
         with open(base / name, 'wb') as f:
-            pickle.dump({'data': data, 'labels': [j % 10 for j in range(n)]},
-                        f)
+            pickle.dump({'data': data, 'labels': labels}, f)
     with open(base / 'batches.meta', 'wb') as f:
         pickle.dump({'label_names': [f'c{i}' for i in range(10)]}, f)
 
@@ -400,13 +452,29 @@ def tiny_options(root, advisor):
     return opts
 
 
+def checkpoint_top1(config, checkpoint, cifar_root):
+    """Top-1 (%) of ``checkpoint`` on the test batch of ``write_cifar10``."""
+    cfg = load(config)
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, str(checkpoint), map_location='cpu')
+    model.eval()
+    with open(cifar_root / 'cifar-10-batches-py' / 'test_batch', 'rb') as f:
+        batch = pickle.load(f)
+    images = torch.from_numpy(batch['data'].reshape(-1, 3, 32, 32))
+    with torch.no_grad():
+        inputs = model.data_preprocessor(dict(inputs=list(images)))['inputs']
+        pred = model(inputs, mode='tensor').argmax(1)
+    correct = (pred == torch.tensor(batch['labels'])).sum().item()
+    return 100 * correct / len(batch['labels'])
+
+
 TINY_RUNS = {
     'ce': ('configs/baselines/resnet32-ce_1xb128_cifar10-flip.py', False, []),
     'mw-net': ('configs/mw_net/resnet32-mw-net_1xb128_cifar10-flip.py', True,
                ['train_dataloader.dataset.noise_type=flip2']),
     'mfrw-mes-lt-flip':
     ('configs/mfrw_mes/resnet32-mfrw-mes_1xb128_cifar10-lt.py', True,
-     [f'{grid.IF_KEY}=2', f'{grid.NOISE_RATIO_KEY}=0.4']),
+     [f'{thesis.IF_KEY}=2', f'{thesis.NOISE_RATIO_KEY}=0.4']),
 }
 
 
@@ -431,13 +499,16 @@ def tiny_runs(cifar_root, tmp_path_factory):
 
 
 @pytest.mark.parametrize('name', sorted(TINY_RUNS))
-def test_tiny_end_to_end(tiny_runs, name):
+def test_tiny_end_to_end(tiny_runs, cifar_root, name):
     config, advisor, _ = TINY_RUNS[name]
     work_dir, returncode, log = tiny_runs[name]
     assert returncode == 0, log[-3000:]
     assert ('loss_meta' in log) == advisor
     assert osp.exists(work_dir / 'epoch_1.pth')
-    result = collect.read_result(str(work_dir))
-    assert 0 <= result['accuracy/top1'] <= 100
+    # the logged result is the top-1 of the saved weights on the 20 test
+    # images, worked out here from the checkpoint and the written labels
+    result = thesis.read_result(str(work_dir))
+    assert result['accuracy/top1'] == pytest.approx(
+        checkpoint_top1(config, work_dir / 'epoch_1.pth', cifar_root))
     if 'lt' in config:  # the long tail ran after the meta split, noise last
         assert 'IF=2' in log
