@@ -34,15 +34,24 @@ def test_flip_fraction_and_single_target(toy):
         targets = set(noisy.noisy_labels[clean == c]) - {c}
         assert len(targets) == 1
         (target, ) = targets
-        assert t[c, target] == pytest.approx(0.3)
-        assert t[c, c] == pytest.approx(0.7)
-        assert np.count_nonzero(t[c]) == 2
-    np.testing.assert_allclose(t.sum(1), 1)
+        # row c by hand: 1 - 0.3 = 0.7 stays on c, 0.3 goes to the target,
+        # 0 to the 8 other classes
+        row = np.zeros(10)
+        row[c], row[target] = 0.7, 0.3
+        np.testing.assert_allclose(t[c], row)
+        # and the 500 labels of class c follow it: ~150 flipped (binomial
+        # std sqrt(500 * 0.3 * 0.7) = 10.2)
+        flipped = np.count_nonzero(noisy.noisy_labels[clean == c] == target)
+        assert abs(flipped - 150) < 40
     np.testing.assert_array_equal(noisy.get_gt_labels(), noisy.noisy_labels)
 
 
-@pytest.mark.parametrize('noise_type, k', [('flip2', 2), ('flip3', 3)])
-def test_flip_k_even_split(toy, noise_type, k):
+# p = 0.6 split over k targets, by hand: Flip2 0.6 / 2 = 0.3 each, Flip3
+# 0.6 / 3 = 0.2 each; 1 - 0.6 = 0.4 stays on the class. Of the ~360 noisy
+# labels of a class (600 * 0.6), each target gets 1/2 or 1/3.
+@pytest.mark.parametrize('noise_type, k, to_each, share', [
+    ('flip2', 2, 0.3, 0.5), ('flip3', 3, 0.2, 1 / 3)])
+def test_flip_k_even_split(toy, noise_type, k, to_each, share):
     ds = toy([600] * 6)
     noisy = LabelNoiseDataset(ds, noise_type, 0.6, seed=1)
     clean = noisy.clean_labels
@@ -51,12 +60,15 @@ def test_flip_k_even_split(toy, noise_type, k):
         row = noisy.transition_matrix[c]
         others = np.flatnonzero(row)[np.flatnonzero(row) != c]
         assert len(others) == k
-        np.testing.assert_allclose(row[others], 0.6 / k)
+        expected = np.zeros(6)
+        expected[c] = 0.4
+        expected[others] = to_each
+        np.testing.assert_allclose(row, expected)
         # the noisy labels of class c split evenly over its k targets
         got = noisy.noisy_labels[(clean == c) & noisy.noise_flags]
         assert set(got) == set(others)
         shares = np.bincount(got, minlength=6)[others] / len(got)
-        assert np.abs(shares - 1 / k).max() < 0.08
+        assert np.abs(shares - share).max() < 0.08
 
 
 def test_uniform(toy):
