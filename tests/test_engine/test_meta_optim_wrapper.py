@@ -326,7 +326,17 @@ def test_mw_net_runs_on_the_same_machinery(toy):
     meta_batch = toy['batch'](toy['meta'], range(6))
     before = _advisor_vector(model)
     logs = model.train_step(train_batch, wrapper)
-    assert 0 < logs['advice_sample_weight'] < 1
+    # The logged weight is the mean advice of the updated weight net
+    # (phase 4) on the phase-1 losses of the classifier before its step.
+    data = reference.data_preprocessor(train_batch, True)
+    y = torch.cat([s.gt_label for s in data['data_samples']])
+    with torch.no_grad():
+        feats = reference.head.pre_logits(reference.extract_feat(
+            data['inputs']))
+        pre, _ = reference.head.pre_loss(feats, y)
+        weights = model.head.advise(feats, pre)['sample_weight']
+    assert logs['advice_sample_weight'] == pytest.approx(
+        weights.mean().item(), rel=1e-6)
     meta_grad = before - _advisor_vector(model)
     p = reference.head.advisor.net[0].weight
     for idx in range(p.numel()):

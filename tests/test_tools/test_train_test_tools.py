@@ -165,9 +165,15 @@ def test_test_tool_evaluates(trained, tmp_path):
     run(['tools/test.py', CONFIG, str(work_dir / 'epoch_4.pth'),
          '--work-dir', str(tmp_path), '--out', str(out), '--cfg-options',
          *TINY])
+    import glob
     import json
     metrics = json.loads(out.read_text())
-    assert 0.0 <= metrics['accuracy/top1'] <= 100.0
+    # the same weights on the same split (validation = the digits test
+    # split): the top-1 that training logged after epoch 4
+    (log, ) = glob.glob(str(work_dir / '*' / 'vis_data' / 'scalars.json'))
+    logged = [json.loads(line) for line in open(log)]
+    (val, ) = [r for r in logged if 'accuracy/top1' in r and r['step'] == 4]
+    assert metrics['accuracy/top1'] == pytest.approx(val['accuracy/top1'])
 
 
 def test_bad_config_values_fail_clearly(tmp_path):
