@@ -1,7 +1,11 @@
 # Copyright (c) mmadvisor contributors.
 """Tests of mmadvisor.models.backbones: CifarResNet and ResNetLT."""
+import os.path as osp
+
 import pytest
 import torch
+import torch.nn.functional as F
+from mmengine.config import Config
 from mmpretrain.models.backbones.resnet import BasicBlock
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
@@ -9,6 +13,7 @@ from mmpretrain.structures import DataSample
 import mmadvisor  # noqa: F401  (registers the backbones)
 from mmadvisor.models.backbones.cifar_resnet import ZeroPadShortcut
 
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CIFAR_DEPTHS = {20: 3, 32: 5, 44: 7, 56: 9, 110: 18}
 
 
@@ -168,25 +173,24 @@ def test_cifar_resnet_errors():
 
 
 def test_image_classifier_with_cifar_resnet_loss():
+    """The model base configs/_base_/models/resnet32_cifar.py (at depth 20)
+    builds, trains, and its loss is the cross-entropy of its logits."""
     torch.manual_seed(0)
-    cfg = dict(
-        type='ImageClassifier',
-        backbone=dict(type='CifarResNet', depth=20),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead',
-            num_classes=10,
-            in_channels=64,
-            loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
-    model = MODELS.build(cfg)
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', '_base_', 'models', 'resnet32_cifar.py'))
+    cfg.model.backbone.depth = 20
+    model = MODELS.build(cfg.model)
     model.train()
     inputs = torch.randn(4, 3, 32, 32)
-    samples = [DataSample().set_gt_label(i) for i in (0, 3, 5, 9)]
+    labels = [0, 3, 5, 9]
+    samples = [DataSample().set_gt_label(i) for i in labels]
     losses = model(inputs, samples, mode='loss')
     assert set(losses) == {'loss'}
-    assert losses['loss'].ndim == 0 and torch.isfinite(losses['loss'])
-    # Initial cross entropy is near log(10) for a 10-way head.
-    assert 0.5 < losses['loss'].item() < 10
+    # the same batch (train-mode batch norm: the same statistics) gives the
+    # same logits; their mean cross-entropy is the loss
+    logits = model(inputs, mode='tensor')
+    expected = F.cross_entropy(logits, torch.tensor(labels))
+    assert losses['loss'].item() == pytest.approx(expected.item(), rel=1e-6)
     losses['loss'].backward()
     assert model.backbone.conv1.weight.grad is not None
 
