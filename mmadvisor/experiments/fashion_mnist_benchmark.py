@@ -35,6 +35,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .runs import provenance, train_and_test
+
 #: The repository root (configs/ sits there).
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DATASET_BASE = 'configs/_base_/datasets/fashion-mnist-bench_{}.py'
@@ -372,83 +374,33 @@ def build_run_cfg(run: Run, out_dir: str,
 # ----------------------------------------------------------------------
 # Training one run
 # ----------------------------------------------------------------------
-def _epoch_means(runner, keys: Sequence[str], n: int) -> Dict[str, float]:
-    out = {}
-    for key in keys:
-        if runner.message_hub.log_scalars.get(f'train/{key}') is not None:
-            values = runner.message_hub.get_scalar(f'train/{key}').data[0]
-            out[key] = float(np.mean(values[-n:]))
-    return out
-
-
 def train_one(run: Run, out_dir: str,
               cfg_options: Optional[dict] = None) -> dict:
     """Train and evaluate one run in this process; return its result row."""
-    import contextlib
-    import shutil
-    import subprocess
-    import time
+    class_counts = []
 
-    import torch
-    from mmengine.hooks import Hook
-    from mmengine.logging import MMLogger
-    from mmengine.runner import Runner
+    def build():
+        class_counts.extend(nominal_class_counts(run.setting, run.seed))
+        return build_run_cfg(run, out_dir, class_counts, cfg_options)
 
-    work_dir = osp.join(out_dir, 'runs', run.key)
-    # A run that stopped half-way is started again from scratch.
-    shutil.rmtree(work_dir, ignore_errors=True)
-    os.makedirs(work_dir)
-    curves: Dict[str, list] = dict(val_top1=[])
-
-    class Recorder(Hook):
-        """Per-epoch validation top-1 and means of the advisor's scalars."""
-        priority = 'LOWEST'
-
-        def before_train_epoch(self, runner):
-            self.start = runner.iter
-
-        def after_train_epoch(self, runner):
-            keys = ('loss', 'loss_meta', 'advice_w_f', 'advice_s',
-                    'advice_sample_weight')
-            for key, value in _epoch_means(runner, keys,
-                                           runner.iter - self.start).items():
-                curves.setdefault(key, []).append(round(value, 5))
-
-        def after_val_epoch(self, runner, metrics=None):
-            curves['val_top1'].append(float(metrics['accuracy/top1']))
-
-    start = time.time()
-    with open(osp.join(work_dir, 'stdout.log'), 'w') as log, \
-            contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        # A logger of this run's own (an earlier run's writes to its log).
-        MMLogger.get_instance(f'fashion-mnist-bench:{run.key}')
-        class_counts = nominal_class_counts(run.setting, run.seed)
-        cfg = build_run_cfg(run, out_dir, class_counts, cfg_options)
-        runner = Runner.from_cfg(cfg)
-        runner.register_hook(Recorder())
-        runner.train()
-        train_s = time.time() - start
-        metrics = runner.test()
-    commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'],
-                            cwd=ROOT, capture_output=True, text=True)
-    train_set = runner.train_dataloader.dataset
+    done = train_and_test(build, osp.join(out_dir, 'runs', run.key),
+                          f'fashion-mnist-bench:{run.key}')
+    runner, metrics = done.runner, done.metrics
     return dict(
         key=run.key, setting=run.setting, method=run.method,
         variant=run.variant, seed=run.seed,
         top1=round(float(metrics['accuracy/top1']), 2),
-        val_top1=curves['val_top1'][-1],
+        val_top1=done.curves['val_top1'][-1],
         test_class_top1=[round(float(x), 2) for x in
                          metrics['single-label/recall_classwise']],
-        class_counts=class_counts, train_samples=len(train_set), iters=runner.iter,
-        epochs=runner.epoch, wall_s=round(time.time() - start, 1),
-        train_s=round(train_s, 1), curves=curves,
+        class_counts=class_counts,
+        train_samples=len(runner.train_dataloader.dataset),
+        iters=runner.iter, epochs=runner.epoch, wall_s=done.wall_s,
+        train_s=done.train_s, curves=done.curves,
         options={**dict(METHODS[run.method].options),
                  **dict(variants_of(run.method))[run.variant]},
         config=CONFIG.format(METHODS[run.method].config),
-        load_from=cfg.load_from, commit=commit.stdout.strip(),
-        device=('cuda:' + torch.cuda.get_device_name(0))
-        if torch.cuda.is_available() else 'cpu',
-        threads=torch.get_num_threads())
+        load_from=runner.cfg.load_from, **provenance(ROOT))
 
 
 # ----------------------------------------------------------------------
