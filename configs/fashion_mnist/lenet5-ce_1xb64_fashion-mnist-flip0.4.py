@@ -5,7 +5,8 @@
 _base_ = [
     '../_base_/models/lenet5_fashion-mnist.py',
     '../_base_/datasets/fashion_mnist_flip0.4_meta10.py',
-    '../_base_/schedules/fashion-mnist_sgd_8e.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/fashion-mnist_sgd_8e.py',
+    '../_base_/default_runtime.py'
 ]
 default_hooks = dict(
     logger=dict(interval=50), checkpoint=dict(interval=8, max_keep_ckpts=1))
