@@ -6,8 +6,8 @@ load_from = 'REQUIRED--cfg-options-load_from=STAGE1_CHECKPOINT'
 train_dataloader = dict(batch_size=32, dataset=dict(
     _delete_=True, type='MetaSplit', split='meta', num_per_class=10, seed=0,
     dataset={{_base_.fashion_mnist}}))
+train_cfg = dict(max_epochs=10, val_interval=10)
+default_hooks = dict(checkpoint=dict(interval=10))
 optim_wrapper = dict(optimizer=dict(lr=0.01))
 param_scheduler = dict(
     _delete_=True, type='ConstantLR', factor=1.0, by_epoch=True)
-train_cfg = dict(max_epochs=10, val_interval=10)
-default_hooks = dict(checkpoint=dict(interval=10))
