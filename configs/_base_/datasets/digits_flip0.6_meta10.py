@@ -10,9 +10,13 @@ digits = dict(
 data_preprocessor = dict(
     num_classes=10, mean=[77.8] * 3, std=[95.9] * 3, to_rgb=False)
 
+# Loading runs in the main process (num_workers=0); persistent_workers=False
+# says so to MMPretrain's own tools/train.py, which sets persistent_workers=True
+# on every loader that leaves it unset (an error without workers).
 train_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type='LabelNoiseDataset',
         noise_type='flip',
@@ -28,6 +32,7 @@ train_dataloader = dict(
 meta_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type='MetaSplit', split='meta', num_per_class=10, seed=0,
         dataset=digits),
@@ -37,6 +42,7 @@ meta_dataloader = dict(
 test_dataloader = dict(
     batch_size=256,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type='Digits', split='test', img_size=16,
         pipeline=[dict(type='PackInputs')]),

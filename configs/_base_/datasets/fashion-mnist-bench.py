@@ -37,9 +37,13 @@ train_pool = dict(
 data_preprocessor = dict(
     num_classes=10, mean=[72.94], std=[90.02], to_rgb=False)
 
+# Loading runs in the main process (num_workers=0); persistent_workers=False
+# says so to MMPretrain's own tools/train.py, which sets persistent_workers=True
+# on every loader that leaves it unset (an error without workers).
 train_dataloader = dict(
     batch_size=128,
     num_workers=0,
+    persistent_workers=False,
     dataset=train_pool,
     sampler=dict(type='DefaultSampler', shuffle=True))
 # The whole meta set (100 images) is the meta batch of every iteration, as
@@ -47,17 +51,20 @@ train_dataloader = dict(
 meta_dataloader = dict(
     batch_size=100,
     num_workers=0,
+    persistent_workers=False,
     dataset=meta_split,
     sampler=dict(type='MetaSampler', shuffle=True, seed=0))
 val_dataloader = dict(
     batch_size=500,
     num_workers=0,
+    persistent_workers=False,
     dataset=val_split,
     sampler=dict(type='DefaultSampler', shuffle=False))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = dict(
     batch_size=500,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type='OfflineFashionMNIST',
         data_root=data_root,

@@ -28,9 +28,13 @@ train_split = dict(
 data_preprocessor = dict(
     num_classes=10, mean=[72.94], std=[90.02], to_rgb=False)
 
+# Loading runs in the main process (num_workers=0); persistent_workers=False
+# says so to MMPretrain's own tools/train.py, which sets persistent_workers=True
+# on every loader that leaves it unset (an error without workers).
 train_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,
     dataset=train_split,
     sampler=dict(type='DefaultSampler', shuffle=True),
 )
@@ -39,6 +43,7 @@ train_dataloader = dict(
 meta_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type='MetaSplit', split='meta', num_per_class=10, seed=0,
         dataset=fashion_mnist),
@@ -48,6 +53,7 @@ meta_dataloader = dict(
 test_dataloader = dict(
     batch_size=256,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type='OfflineFashionMNIST',
         data_root=data_root,
