@@ -54,9 +54,10 @@ def test_run_list_every_variant_at_the_selection_seed_only():
     # 6 settings x 4 (CE, union, meta only, MW-Net) x 3 seeds, 3 LT
     # settings x BALMS x 3 seeds, and at seed 0 the variants: 6 fine-tuning,
     # 3 EQL (LT only), 2 x 3 advisors, 2 x the prior recipe (LT only); the
-    # fast study waits for MFRW-MES's choice
+    # MW-Net meta-set ablation in 2 settings x 2 seeds; the fast study and
+    # MFRW-MES's ablation wait for MFRW-MES's choice
     assert len(runs) == (6 * 4 * 3 + 3 * 3 + 6 * 6 + 3 * 3 + 6 * 3 * 2 +
-                         3 * 2)
+                         3 * 2 + 2 * 2)
     assert not any(r.method.startswith('fast') for r in runs)
     for run in runs:
         assert osp.exists(osp.join(
@@ -307,3 +308,27 @@ def test_fast_study_table():
     # fc only: 83/85 -> 84.00 +- 1.41, 1.50x; LeNet-5 FLOPs counted
     assert '| MFRW-MES, virtual step of the fc only | 84.00 ± 1.41 / ' \
         '84.00 ± 0.00, 1.50x | - | 1.64x |' in table
+
+
+def test_meta_set_ablation_takes_100_per_class(tmp_path):
+    cfg = bench.build_run_cfg(
+        bench.Run('flip0.4', 'mw-net-meta100', 'default', 1), str(tmp_path))
+    meta = cfg.optim_wrapper.meta_dataloader.dataset
+    pool = cfg.train_dataloader.dataset.dataset.dataset
+    val = cfg.val_dataloader.dataset
+    # the meta side and the rest of the first split: 100 per class; the
+    # validation split (100 per class, of the rest) unchanged
+    assert (meta.split, meta.num_per_class) == ('meta', 100)
+    assert (pool.dataset.split, pool.dataset.num_per_class) == ('train', 100)
+    assert (val.split, val.num_per_class, val.dataset.num_per_class) == (
+        'meta', 100, 100)
+    # MW-Net's authors' optimizer stays
+    assert cfg.optim_wrapper.meta_optimizer == dict(
+        type='Adam', lr=1e-3, weight_decay=1e-4)
+    runs, waiting = bench.planned_runs(
+        list(bench.SETTINGS), ['mw-net-meta100', 'mfrw-mes-meta100'], SEEDS,
+        {})
+    assert sorted(r.key for r in runs) == sorted(
+        bench.run_key(s, 'mw-net-meta100', 'default', seed)
+        for s in ('flip0.4', 'lt100') for seed in (0, 1))
+    assert ('lt100', 'mfrw-mes-meta100', 0) in waiting
