@@ -647,10 +647,15 @@ def _init_worker(threads: int, device: str) -> None:
 def run_grid(settings: Sequence[str], methods: Sequence[str],
              seeds: Sequence[int], out_dir: str, workers: int = 2,
              threads: int = 1, device: str = 'cpu',
-             cfg_options: Optional[dict] = None, log=print) -> Tuple[Dict[str, dict], List[str]]:
+             cfg_options: Optional[dict] = None, log=print,
+             wait_for_choices: bool = False) -> Tuple[Dict[str, dict], List[str]]:
     """Run every planned run that is not in ``out_dir/results.jsonl`` yet.
 
-    ``cfg_options`` go to every run (see :func:`build_run_cfg`). Runs go to
+    ``cfg_options`` go to every run (see :func:`build_run_cfg`). Rows
+    that other grid processes append to the same file (with other
+    ``methods``) are read as they come; with ``wait_for_choices`` the grid
+    waits for the choices those processes make instead of stopping. Runs
+    go to
     ``workers`` processes (``threads`` threads each); each
     finished run appends its row to ``results.jsonl`` at once, so a stopped
     grid resumes where it was. Runs whose choice of variant or stage-1 run
@@ -660,6 +665,7 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
     Returns:
         tuple: all rows by key, and the keys of the failed runs.
     """
+    import time
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from multiprocessing import get_context
 
@@ -675,7 +681,10 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
                              initargs=(threads, device),
                              max_tasks_per_child=8) as pool:
         while True:
-            runs, _ = planned_runs(settings, methods, seeds, done)
+            # Rows other grid processes appended (choices they made).
+            done.update({k: v for k, v in load_results(path).items()
+                         if k not in done})
+            runs, waiting = planned_runs(settings, methods, seeds, done)
             busy = {run.key for run in running.values()}
             ready = [
                 run for run in runs
@@ -690,7 +699,10 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
                 running[pool.submit(train_one, run, out_dir,
                                     cfg_options)] = run
             if not running:
-                break
+                if not (waiting and wait_for_choices):
+                    break
+                time.sleep(60)  # another process is making the choices
+                continue
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 run = running.pop(future)

@@ -47,6 +47,10 @@ def parse_args(argv=None):
         help='key=value options for every run (e.g. train_cfg.max_epochs=1 '
         'with another --out-dir for a smoke run); the fine-tuning stage '
         'keeps its own schedule')
+    parser.add_argument(
+        '--wait-for-choices', action='store_true',
+        help='with another grid process on the same --out-dir (other '
+        '--methods): wait for the variant choices it makes')
     parser.add_argument('--dry-run', action='store_true')
     parser.add_argument('--report', action='store_true',
                         help='write the tables (README.md, docs/results/) '
@@ -94,7 +98,9 @@ def main(argv=None) -> int:
         return 0
     _, failed = bench.run_grid(
         args.settings, args.methods, args.seeds, args.out_dir, args.workers,
-        args.threads, args.device, args.cfg_options, log=lambda s: print(s, flush=True))
+        args.threads, args.device, args.cfg_options,
+        log=lambda s: print(s, flush=True),
+        wait_for_choices=args.wait_for_choices)
     if failed:
         print(f'{len(failed)} run(s) failed or were skipped: {failed}',
               file=sys.stderr)
