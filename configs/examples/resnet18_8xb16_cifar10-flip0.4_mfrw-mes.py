@@ -1,17 +1,21 @@
 # MMPretrain's stock ResNet-18 CIFAR-10 recipe, trained with an MFRW-MES
 # advisor on CIFAR-10 with Flip noise p=0.4 and a 10-per-class meta set.
-_base_ = 'mmpretrain::resnet/resnet18_8xb16_cifar10.py'
+_base_ = [
+    # MMPretrain's recipe: model, CIFAR-10 loaders, schedule, runtime.
+    'mmpretrain::resnet/resnet18_8xb16_cifar10.py',
+    # The method's parts (advisor_model, meta_optimizer) and the runtime of
+    # the advisor methods (the model wrapper that lets the bilevel step
+    # synchronise across GPUs), from mmadvisor's installed configs.
+    'mmadvisor::_base_/methods/mfrw-mes.py',
+    'mmadvisor::_base_/meta_runtime.py',
+]
 
-# 1. Load the plug-in.
+# 1. Load the plug-in's classes (`mmadvisor::` needs no import).
 custom_imports = dict(imports=['mmadvisor'], allow_failed_imports=False)
 
-# 2. The classifier trains with the bilevel step; the head takes advice.
-model = dict(
-    type='AdvisorClassifier',
-    head=dict(
-        type='AdvisorHead',
-        advisor=dict(type='Advisor', outputs=('mfrw', 'mes')),
-        loss=dict(type='MetaEqualizationLoss', rho=0.9)))
+# 2. The classifier trains with the bilevel step; the head takes advice:
+#    AdvisorClassifier, an AdvisorHead with an MFRW + MES advisor, MES loss.
+model = {{_base_.advisor_model}}
 
 # 3. The meta set: 10 clean images per class taken out of the training set
 #    (before the noise); the rest gets the noise of the protocol.
@@ -29,19 +33,16 @@ train_dataloader = dict(
         dataset=dict(type='MetaSplit', split='train', dataset=cifar10_train)))
 
 # 4. The optim wrapper runs the four phases; the advisor has its own Adam
-#    and its own endless, resumable meta-set loader.
+#    (lr 1e-4) and its own endless, resumable meta-set loader.
 optim_wrapper = dict(
     type='MetaOptimWrapper',
     constructor='MetaOptimWrapperConstructor',
-    meta_optimizer=dict(type='Adam', lr=1e-4),
+    meta_optimizer={{_base_.meta_optimizer}},
     meta_dataloader=dict(
         batch_size=16,
         num_workers=2,
         dataset=dict(type='MetaSplit', split='meta', dataset=cifar10_train),
         sampler=dict(type='MetaSampler', shuffle=True)))
-
-# 5. Multi-GPU only: the wrapper that lets the bilevel step synchronise.
-model_wrapper_cfg = dict(type='mmpretrain.MetaDistributedDataParallel')
 
 # Optional: save the noisy labels and the meta split in work_dir/generated.
 custom_hooks = [dict(type='DumpGeneratedHook')]

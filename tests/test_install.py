@@ -1,0 +1,219 @@
+"""The configs are installed with the package, and a config in any directory
+inherits them as ``mmadvisor::path``: editable install and wheel, under
+mmadvisor's tools and MMPretrain's own (configs/README.md, "Inherit
+mmadvisor's configs")."""
+import glob
+import json
+import os
+import os.path as osp
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+
+import mmpretrain
+import pytest
+from mmengine.config import Config
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+MIM_TOOLS = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools')
+#: What a clone of the repository holds that the build reads.
+SOURCES = ('setup.py', 'MANIFEST.in', 'README.md', 'requirements.txt',
+           'requirements', '_mmadvisor_config_scope.py', 'configs',
+           'mmadvisor')
+PTH = 'mmadvisor-config-scope.pth'
+PTH_LINE = 'import _mmadvisor_config_scope; _mmadvisor_config_scope.install()'
+# A user's config on mmadvisor's quickstart (protocol, model, method and
+# recipe inherited through it), made tiny: 100 noisy digits, one epoch.
+USER_CONFIG = '''\
+_base_ = 'mmadvisor::quickstart/resnet20-mfrw-mes_1xb64_digits-flip0.6.py'
+train_dataloader = dict(
+    batch_size=32, dataset=dict(dataset=dict(dataset=dict(indices=200))))
+optim_wrapper = dict(
+    meta_dataloader=dict(dataset=dict(dataset=dict(indices=200))))
+val_dataloader = dict(dataset=dict(indices=64))
+test_dataloader = dict(dataset=dict(indices=64))
+train_cfg = dict(max_epochs=1)
+default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))
+'''
+
+
+def run(args, cwd, env=None):
+    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore',
+               **(env or {}))
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc
+
+
+def config_files(top):
+    return sorted(
+        osp.relpath(p, top)
+        for p in glob.glob(osp.join(top, '**', '*'), recursive=True)
+        if osp.isfile(p) and '__pycache__' not in p)
+
+
+@pytest.fixture(scope='module')
+def clone(tmp_path_factory):
+    """The build's sources as a fresh clone has them (no ``.mim``)."""
+    top = tmp_path_factory.mktemp('clone')
+    ignore = shutil.ignore_patterns('__pycache__', '*.pyc', '.mim')
+    for name in SOURCES:
+        src = osp.join(ROOT, name)
+        if osp.isdir(src):
+            shutil.copytree(src, top / name, ignore=ignore)
+        else:
+            shutil.copy(src, top / name)
+    return top
+
+
+@pytest.fixture(scope='module')
+def wheel(clone, tmp_path_factory):
+    dist = tmp_path_factory.mktemp('dist')
+    run([sys.executable, '-m', 'pip', 'wheel', '--no-deps',
+         '--no-build-isolation', '-q', '-w', str(dist), '.'], cwd=clone)
+    (path, ) = glob.glob(str(dist / 'mmadvisor-*.whl'))
+    return path
+
+
+def test_wheel_carries_configs_and_the_start_up_line(clone, wheel):
+    with zipfile.ZipFile(wheel) as whl:
+        names = set(whl.namelist())
+        prefix = 'mmadvisor/.mim/configs/'
+        packed = sorted(n[len(prefix):] for n in names
+                        if n.startswith(prefix))
+        assert len(packed) > 100
+        assert packed == config_files(clone / 'configs')
+        for name in packed:  # a copy of configs/ as it is
+            with open(clone / 'configs' / name, 'rb') as f:
+                assert whl.read(prefix + name) == f.read(), name
+        assert 'Import: []' in whl.read(
+            'mmadvisor/.mim/model-index.yml').decode()
+        assert whl.read(PTH).decode().strip() == PTH_LINE
+        assert '_mmadvisor_config_scope.py' in names
+
+
+def test_wheel_install_resolves_mmadvisor_configs(wheel, tmp_path):
+    """Installed from the wheel, started without this venv's start-up files
+    (its .pth of the editable install): the wheel's own .pth registers
+    ``mmadvisor::`` before anything imports mmadvisor."""
+    target = tmp_path / 'site'
+    run([sys.executable, '-m', 'pip', 'install', '--no-deps', '-q',
+         '--target', str(target), wheel], cwd=tmp_path)
+    (tmp_path / 'my_config.py').write_text(USER_CONFIG)
+    script = f'''
+import site, sys
+site.addsitedir({str(target)!r})  # runs the wheel's .pth
+sys.path.append({sysconfig.get_paths()["purelib"]!r})  # torch, mmengine...
+from mmengine.config import Config
+assert 'mmadvisor' not in sys.modules
+path, scope = Config._get_cfg_path(
+    'mmadvisor::_base_/methods/mfrw-mes.py', 'my_config.py')
+assert path.startswith({str(target)!r}) and scope == 'mmadvisor', path
+cfg = Config.fromfile('my_config.py')
+import mmadvisor
+assert mmadvisor.__file__.startswith({str(target)!r}), mmadvisor.__file__
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import MODELS
+init_default_scope('mmpretrain')
+model = MODELS.build(cfg.model)
+assert type(model).__name__ == 'AdvisorClassifier'
+print(cfg.model.backbone.depth, cfg.train_cfg.max_epochs)
+'''
+    proc = run([sys.executable, '-S', '-c', script], cwd=tmp_path)
+    assert proc.stdout.split() == ['20', '1']
+
+
+def test_editable_build_links_configs(clone, tmp_path):
+    script = ('from setuptools import build_meta; '
+              f'print(build_meta.build_editable({str(tmp_path)!r}))')
+    name = run([sys.executable, '-c', script], cwd=clone).stdout.split()[-1]
+    link = clone / 'mmadvisor' / '.mim' / 'configs'
+    assert osp.islink(link) and os.readlink(link) == '../../configs'
+    assert osp.realpath(link) == osp.realpath(clone / 'configs')
+    assert 'Import: []' in (clone / 'mmadvisor' / '.mim' /
+                            'model-index.yml').read_text()
+    with zipfile.ZipFile(tmp_path / name) as whl:
+        assert whl.read(PTH).decode().strip() == PTH_LINE
+
+
+def test_this_install_adds_the_scope_at_start_up(tmp_path):
+    """This venv's editable install: the finder waits at start-up, does its
+    one thing when MMEngine's table is imported, then leaves."""
+    script = '''
+import sys
+import _mmadvisor_config_scope as hook
+finders = lambda: [f for f in sys.meta_path
+                   if isinstance(f, hook._ConfigScopeFinder)]
+assert len(finders()) == 1 and 'mmengine' not in sys.modules
+from mmengine.config.utils import MODULE2PACKAGE
+assert MODULE2PACKAGE['mmadvisor'] == 'mmadvisor.registry'
+assert MODULE2PACKAGE['mmpretrain'] == 'mmpretrain'
+assert not finders() and 'mmadvisor' not in sys.modules
+import mmengine.config.utils, inspect
+assert 'MODULE2PACKAGE' in inspect.getsource(mmengine.config.utils)
+hook.install()  # MMEngine loaded: registers at once, no finder
+assert not finders()
+import mmadvisor.registry
+assert mmadvisor.registry.CONFIG_PACKAGE == hook.PACKAGE
+assert mmadvisor.registry.SCOPE == hook.SCOPE
+'''
+    run([sys.executable, '-c', script], cwd=tmp_path)
+
+
+def readme_example():
+    with open(osp.join(ROOT, 'README.md')) as f:
+        text = f.read()
+    section = text[text.index('## Add an advisor to an existing'):]
+    return re.search(r'```python\n(.*?)```', section, re.S).group(1)
+
+
+def test_readme_example_builds_in_a_directory_of_its_own(tmp_path):
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+
+    example = readme_example()
+    assert "'mmpretrain::" in example and "'mmadvisor::" in example
+    project = tmp_path / 'my_project'
+    project.mkdir()
+    (project / 'my_config.py').write_text(example)
+    cfg = Config.fromfile(str(project / 'my_config.py'))
+    # mmadvisor::path is configs/path of this (editable) install
+    path, _ = Config._get_cfg_path('mmadvisor::_base_/methods/mfrw-mes.py',
+                                   str(project / 'my_config.py'))
+    assert osp.realpath(path) == osp.join(ROOT, 'configs', '_base_',
+                                          'methods', 'mfrw-mes.py')
+    init_default_scope('mmpretrain')
+    assert cfg.model.backbone.type == 'ResNet_CIFAR'  # MMPretrain's
+    assert cfg.model.head.loss.type == 'MetaEqualizationLoss'  # ours
+    assert cfg.model_wrapper_cfg.type == 'mmpretrain.MetaDistributedDataParallel'
+    model = MODELS.build(cfg.model)
+    assert type(model).__name__ == 'AdvisorClassifier'
+    assert model.head.advisor.outputs == ('mfrw', 'mes')
+    wrapper_cfg = cfg.optim_wrapper.copy()
+    constructor = wrapper_cfg.pop('constructor')
+    wrapper = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(type=constructor, optim_wrapper_cfg=wrapper_cfg))(model)
+    assert type(wrapper).__name__ == 'MetaOptimWrapper'
+    assert wrapper.optimizer.defaults['lr'] == 0.1  # MMPretrain's schedule
+    assert wrapper.meta_optimizer.defaults['lr'] == 1e-4  # ours
+
+
+def test_user_config_under_mmpretrain_train_and_our_test(tmp_path):
+    """MMPretrain's train.py parses before anything imports mmadvisor (the
+    start-up line registers the scope); mmadvisor's test.py imports it
+    first. Both from the user's directory."""
+    (tmp_path / 'my_config.py').write_text(USER_CONFIG)
+    run([sys.executable, osp.join(MIM_TOOLS, 'train.py'), 'my_config.py',
+         '--work-dir', 'work'], cwd=tmp_path)
+    (scalars, ) = glob.glob(str(tmp_path / 'work' / '*' / 'vis_data' /
+                                'scalars.json'))
+    assert any('loss_meta' in json.loads(line) for line in open(scalars))
+    run([sys.executable, osp.join(ROOT, 'tools', 'test.py'), 'my_config.py',
+         'work/epoch_1.pth', '--work-dir', 'test', '--out', 'metrics.json'],
+        cwd=tmp_path)
+    metrics = json.loads((tmp_path / 'metrics.json').read_text())
+    assert 0 <= metrics['accuracy/top1'] <= 100
