@@ -21,7 +21,8 @@ Import: []
 #: mmadvisor (MMPretrain's own tools/train.py) resolve `mmadvisor::`
 #: (_mmadvisor_config_scope.py says what it does).
 PTH_NAME = 'mmadvisor-config-scope.pth'
-PTH_LINE = 'import _mmadvisor_config_scope; _mmadvisor_config_scope.install()\n'
+PTH_LINE = ('import _mmadvisor_config_scope; '
+            '_mmadvisor_config_scope.install()\n')
 
 
 class build_py_with_configs(build_py):

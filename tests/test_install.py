@@ -189,7 +189,8 @@ def test_readme_example_builds_in_a_directory_of_its_own(tmp_path):
     init_default_scope('mmpretrain')
     assert cfg.model.backbone.type == 'ResNet_CIFAR'  # MMPretrain's
     assert cfg.model.head.loss.type == 'MetaEqualizationLoss'  # ours
-    assert cfg.model_wrapper_cfg.type == 'mmpretrain.MetaDistributedDataParallel'
+    assert cfg.model_wrapper_cfg.type == \
+        'mmpretrain.MetaDistributedDataParallel'
     model = MODELS.build(cfg.model)
     assert type(model).__name__ == 'AdvisorClassifier'
     assert model.head.advisor.outputs == ('mfrw', 'mes')

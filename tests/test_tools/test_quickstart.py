@@ -71,7 +71,8 @@ def test_quickstart_shows_progress_and_reruns(tmp_path):
     env = dict(os.environ, OMP_NUM_THREADS='1')
     proc = subprocess.run(
         [sys.executable, SCRIPT, '--work-dir', str(tmp_path),
-         '--cfg-options', 'train_cfg.max_epochs=2', 'train_cfg.val_interval=2'],
+         '--cfg-options', 'train_cfg.max_epochs=2',
+         'train_cfg.val_interval=2'],
         cwd=str(tmp_path), env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = proc.stdout
