@@ -47,6 +47,19 @@ class MetaOptimWrapperConstructor(DefaultOptimWrapperConstructor):
 
         wrapper_cfg = self.optim_wrapper_cfg.copy()
         wrapper_cfg.setdefault('type', 'MetaOptimWrapper')
+        wrapper_type = wrapper_cfg['type']
+        wrapper_cls = OPTIM_WRAPPERS.get(wrapper_type) if isinstance(
+            wrapper_type, str) else wrapper_type
+        if not (isinstance(wrapper_cls, type)
+                and hasattr(wrapper_cls, 'meta_step')):
+            raise TypeError(
+                f"optim_wrapper.type='{wrapper_type}' cannot train an advisor "
+                '(it has no bilevel meta_step): use '
+                "type='MetaOptimWrapper'. Mixed precision is its option amp="
+                'True, which tools/train.py --amp sets; MMPretrain\'s own '
+                "tools/train.py --amp replaces the type with "
+                "'AmpOptimWrapper' instead, so train advisor configs with "
+                'mmadvisor\'s tools/train.py --amp.')
         meta_cfg = wrapper_cfg.pop('meta_optimizer', None)
         if not meta_cfg:
             meta_cfg = dict(DEFAULT_META_OPTIMIZER)
