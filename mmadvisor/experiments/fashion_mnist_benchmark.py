@@ -781,3 +781,26 @@ def fast_study_table(rows: List[dict], seeds: Sequence[int]) -> str:
         lines.append(f'| {METHODS[method].label} | ' + ' | '.join(cells) +
                      f' | {flops} |')
     return '\n'.join(lines)
+
+
+def ablation_table(rows: List[dict], seeds: Sequence[int]) -> str:
+    """Each method of the meta-set ablation beside the same method with the
+    protocol's 10 meta images per class, on the ablation's settings and
+    seeds (test top-1, mean +- std)."""
+    chosen = chosen_variants(rows, seeds[0])
+    ablation = [m for m, spec in METHODS.items() if spec.family == 'ablation']
+    settings = METHODS[ablation[0]].settings
+    n = METHODS[ablation[0]].seeds
+    lines = ['| Method | meta images per class | ' + ' | '.join(
+        SETTINGS[s].label for s in settings) + ' |',
+        '|---|---:|' + '---:|' * len(settings)]
+    for method in ablation:
+        base = next(m for m, spec in METHODS.items()
+                    if spec.config == METHODS[method].config
+                    and spec.family in ('meta', 'advisor'))
+        for name, per_class in ((base, 10), (method, 100)):
+            cells = [_fmt([r['top1'] for r in cell_rows(rows, s, name, chosen)
+                           if r['seed'] in seeds[:n]]) for s in settings]
+            lines.append(f'| {METHODS[base].label} | {per_class} | ' +
+                         ' | '.join(cells) + ' |')
+    return '\n'.join(lines)

@@ -332,3 +332,15 @@ def test_meta_set_ablation_takes_100_per_class(tmp_path):
         bench.run_key(s, 'mw-net-meta100', 'default', seed)
         for s in ('flip0.4', 'lt100') for seed in (0, 1))
     assert ('lt100', 'mfrw-mes-meta100', 0) in waiting
+
+
+def test_ablation_table():
+    rows = [row('flip0.4', 'mw-net', 'default', s, 1.0, 70.0 + s)
+            for s in (0, 1, 2)]
+    rows += [row('flip0.4', 'mw-net-meta100', 'default', s, 1.0, 80.0 + 2 * s)
+             for s in (0, 1)]
+    table = bench.ablation_table(rows, SEEDS)
+    # seeds 0 and 1 only, for both sides: 70/71 and 80/82
+    assert '| MW-Net | 10 | 70.50 ± 0.71 | - |' in table
+    assert '| MW-Net | 100 | 81.00 ± 1.41 | - |' in table
+    assert '| MFRW-MES | 100 | - | - |' in table

@@ -70,9 +70,11 @@ def report(args) -> None:
         cost=bench.cost_table, choices=bench.choice_table)
     texts = {name: make(rows, args.settings, [
         m for m in args.methods
-        if bench.METHODS[m].family != 'fast-study'], args.seeds)
+        if bench.METHODS[m].family not in ('fast-study', 'ablation')],
+        args.seeds)
              for name, make in tables.items()}
     texts['fast'] = bench.fast_study_table(rows, args.seeds)
+    texts['ablation'] = bench.ablation_table(rows, args.seeds)
     for name, text in texts.items():
         update_marked_section(args.readme, f'fmnist-bench-{name}', text)
         print(text, '\n')
