@@ -306,30 +306,37 @@ def chosen_variants(rows: Iterable[dict],
 # ----------------------------------------------------------------------
 # The config of a run
 # ----------------------------------------------------------------------
-def _seed_wrappers(node, seed: int) -> None:
-    """Give every generating wrapper and the meta sampler ``seed``."""
+def _walk(node, visit) -> None:
+    """Call ``visit`` on every dict of a config tree."""
     if isinstance(node, dict):
-        if node.get('type') in SEEDED or node.get('type') == 'MetaSampler':
-            node['seed'] = seed
+        visit(node)
         for value in node.values():
-            _seed_wrappers(value, seed)
+            _walk(value, visit)
     elif isinstance(node, (list, tuple)):
         for value in node:
-            _seed_wrappers(value, seed)
+            _walk(value, visit)
+
+
+def _seed_wrappers(node, seed: int) -> None:
+    """Give every generating wrapper and the meta sampler ``seed``."""
+
+    def visit(d):
+        if d.get('type') in SEEDED or d.get('type') == 'MetaSampler':
+            d['seed'] = seed
+
+    _walk(node, visit)
 
 
 def _resize_meta_split(node, per_class: int) -> None:
     """The meta split (every MetaSplit drawn straight from the training
     split: the meta side and the rest) takes ``per_class`` per class."""
-    if isinstance(node, dict):
-        if node.get('type') == 'MetaSplit' and \
-                node['dataset'].get('type') == 'OfflineFashionMNIST':
-            node['num_per_class'] = per_class
-        for value in node.values():
-            _resize_meta_split(value, per_class)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            _resize_meta_split(value, per_class)
+
+    def visit(d):
+        if d.get('type') == 'MetaSplit' and \
+                d['dataset'].get('type') == 'OfflineFashionMNIST':
+            d['num_per_class'] = per_class
+
+    _walk(node, visit)
 
 
 def nominal_class_counts(setting: str, seed: int,
