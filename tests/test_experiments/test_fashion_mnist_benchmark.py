@@ -12,6 +12,7 @@ from mmengine.registry import init_default_scope
 
 from fashion_mnist_files import write_fashion_mnist
 from mmadvisor.experiments import fashion_mnist_benchmark as bench
+from mmadvisor.experiments.runs import train_and_test
 
 SEEDS = [0, 1, 2]
 
@@ -207,12 +208,22 @@ def test_runs_train_and_record_everything(small_fashion, tmp_path):
     # 10 test images per class: the top-1 is the mean per-class top-1
     assert ce['top1'] == pytest.approx(np.mean(ce['test_class_top1']),
                                        abs=0.01)
-    adv = bench.train_one(
-        bench.Run('lt100', 'mfrw-mes', 'meta-lr0.001', 0), out, two_epochs)
-    assert set(adv['curves']) >= {'val_top1', 'loss_meta', 'advice_w_f',
-                                  'advice_s'}
-    assert all(0 < s < 1 for s in adv['curves']['advice_s'])
-    assert adv['options'] == {'optim_wrapper.meta_optimizer.lr': 1e-3}
+    # the advisor's per-epoch curves are the means of what the runner
+    # logged at every iteration of each epoch
+    run = bench.Run('lt100', 'mfrw-mes', 'meta-lr0.001', 0)
+    done = train_and_test(
+        lambda: bench.build_run_cfg(run, out, counts, two_epochs),
+        osp.join(out, 'runs', run.key), run.key)
+    assert set(done.curves) >= {'val_top1', 'loss_meta', 'advice_w_f',
+                                'advice_s'}
+    per_epoch = done.runner.iter // 2
+    for key in ('advice_s', 'advice_w_f', 'loss_meta'):
+        logged = done.runner.message_hub.get_scalar(f'train/{key}').data[0]
+        assert len(logged) == 2 * per_epoch
+        assert done.curves[key] == [
+            round(float(np.mean(logged[:per_epoch])), 5),
+            round(float(np.mean(logged[per_epoch:])), 5)]
+    assert done.runner.optim_wrapper.meta_optimizer.defaults['lr'] == 1e-3
     ft = bench.train_one(
         bench.Run('lt100', 'ce-ft', 'lr0.01-10e', 0, after=ce['key']), out,
         two_epochs)
