@@ -811,3 +811,56 @@ def ablation_table(rows: List[dict], seeds: Sequence[int]) -> str:
             lines.append(f'| {METHODS[base].label} | {per_class} | ' +
                          ' | '.join(cells) + ' |')
     return '\n'.join(lines)
+
+
+#: The fast preset's budget: training time at most this many CE's.
+FAST_TIME_BUDGET = 1.5
+
+
+def choose_fast_preset(rows: List[dict], seeds: Sequence[int]
+                       ) -> Tuple[Optional[str], List[str]]:
+    """The fast preset, chosen on the validation split.
+
+    Among the study's variants whose training time is within
+    :data:`FAST_TIME_BUDGET` x CE's (mean ratio over the study's runs, each
+    run against CE's run of the same setting and seed), the one with the
+    smallest validation shortfall against exact MFRW-MES in its worse
+    setting (mean final validation top-1 over the study's seeds); the test
+    split plays no part.
+
+    Returns:
+        tuple: the chosen method (None until every variant has run) and one
+        line per variant with the figures the choice used.
+    """
+    chosen = chosen_variants(rows, seeds[0])
+    study = [m for m, spec in METHODS.items() if spec.family == 'fast-study']
+    settings, n = METHODS[study[0]].settings, METHODS[study[0]].seeds
+    ce = {(r['setting'], r['seed']): r for s in settings
+          for r in cell_rows(rows, s, 'ce', chosen)}
+
+    def val(method, setting):
+        cell = [r for r in cell_rows(rows, setting, method, chosen)
+                if r['seed'] in seeds[:n]]
+        return statistics.mean(r['val_top1'] for r in cell) \
+            if len(cell) == n else None
+
+    lines, best, best_gap = [], None, None
+    for method in study:
+        cells = [r for s in settings
+                 for r in cell_rows(rows, s, method, chosen)
+                 if r['seed'] in seeds[:n]]
+        gaps = [val(method, s) - val('mfrw-mes', s) for s in settings
+                if val(method, s) is not None and
+                val('mfrw-mes', s) is not None]
+        if len(gaps) < len(settings) or not all(
+                (r['setting'], r['seed']) in ce for r in cells):
+            return None, lines
+        ratio = statistics.mean(
+            r['train_s'] / ce[r['setting'], r['seed']]['train_s']
+            for r in cells)
+        worst = min(gaps)
+        lines.append(f'{method}: {ratio:.2f}x CE time, validation '
+                     f'{worst:+.2f} against exact MFRW-MES (worse setting)')
+        if ratio <= FAST_TIME_BUDGET and (best is None or worst > best_gap):
+            best, best_gap = method, worst
+    return best, lines

@@ -355,3 +355,35 @@ def test_ablation_table():
     assert '| MW-Net | 10 | 70.50 ± 0.71 | - |' in table
     assert '| MW-Net | 100 | 81.00 ± 1.41 | - |' in table
     assert '| MFRW-MES | 100 | - | - |' in table
+
+
+def test_fast_preset_is_chosen_on_validation_within_the_time_budget():
+    rows = []
+    study = [m for m, spec in bench.METHODS.items()
+             if spec.family == 'fast-study']
+    for setting in ('lt100', 'flip0.6'):
+        for seed in (0, 1):
+            rows += [row(setting, 'ce', 'default', seed, 80.0, 80.0,
+                         train_s=100.0),
+                     row(setting, 'mfrw-mes', 'meta-lr0.001', seed, 86.0,
+                         86.0, train_s=400.0)]
+            for method in study:
+                # fc-only: cheap, 0.5 behind on validation (and best on
+                # test); k2: 0.2 behind but 2.5x CE; the rest 3 behind
+                figures = {m: (83.0, 83.0, 140.0) for m in study}
+                figures.update({'fast-head': (85.5, 99.0, 140.0),
+                                'fast-k2': (85.8, 80.0, 250.0)})
+                val, test, secs = figures[method]
+                rows.append(row(setting, method, 'meta-lr0.001', seed, val,
+                                test, train_s=secs))
+    rows.append(row('lt100', 'mfrw-mes', 'meta-lr0.0001', 0, 1.0, 1.0,
+                    train_s=1.0))
+    for setting in ('flip0.6', ):
+        rows.append(row(setting, 'mfrw-mes', 'meta-lr0.0001', 0, 1.0, 1.0,
+                        train_s=1.0))
+    preset, lines = bench.choose_fast_preset(rows, SEEDS)
+    assert preset == 'fast-head'
+    assert 'fast-k2: 2.50x CE time, validation -0.20' in '\n'.join(lines)
+    # until every variant has run there is no choice
+    partial = [r for r in rows if r['method'] != 'fast-k4']
+    assert bench.choose_fast_preset(partial, SEEDS)[0] is None

@@ -75,6 +75,13 @@ def report(args) -> None:
              for name, make in tables.items()}
     texts['fast'] = bench.fast_study_table(rows, args.seeds)
     texts['ablation'] = bench.ablation_table(rows, args.seeds)
+    preset, lines = bench.choose_fast_preset(rows, args.seeds)
+    texts['fast-choice'] = (
+        'Chosen on the validation split (the variant within '
+        f'{bench.FAST_TIME_BUDGET}x CE\'s training time with the smallest '
+        'validation shortfall in its worse setting): '
+        f"**{bench.METHODS[preset].label if preset else 'not yet (runs missing)'}**."
+        '\n\n' + '\n'.join(f'- {line}' for line in lines))
     for name, text in texts.items():
         update_marked_section(args.readme, f'fmnist-bench-{name}', text)
         print(text, '\n')
