@@ -12,18 +12,15 @@ Examples::
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.config import Config, DictAction
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
 
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.model import is_model_wrapper  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmadvisor.utils.checkpoint_file import (  # noqa: E402
+from mmadvisor.utils.checkpoint_file import (
     ADVISOR_PREFIX, CheckpointFileError, check_state_dict,
     load_checkpoint_file, state_dict_of)
-from mmadvisor.utils.launch import (finish_distributed,  # noqa: E402
+from mmadvisor.utils.launch import (finish_distributed,
                                     init_cpu_distributed)
 
 

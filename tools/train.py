@@ -8,19 +8,16 @@ The flags are MMPretrain's ``tools/train.py`` flags. Examples::
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.config import Config, DictAction
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
 
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.model import is_model_wrapper  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmadvisor.utils.checkpoint_file import (  # noqa: E402
+from mmadvisor.utils.checkpoint_file import (
     CheckpointFileError, check_state_dict, load_checkpoint_file,
     state_dict_of)
-from mmadvisor.utils.dist_progress import explain_failure  # noqa: E402
-from mmadvisor.utils.launch import (META_WRAPPERS,  # noqa: E402
+from mmadvisor.utils.dist_progress import explain_failure
+from mmadvisor.utils.launch import (META_WRAPPERS,
                                     add_check_hooks, apply_amp,
                                     dist_timeout, finish_distributed,
                                     init_cpu_distributed, launch_rank)

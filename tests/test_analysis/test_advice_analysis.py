@@ -4,7 +4,6 @@ import importlib.util
 import json
 import os
 import os.path as osp
-import shutil
 import subprocess
 import sys
 from types import SimpleNamespace

@@ -10,12 +10,8 @@ Example::
         work_dirs/run/epoch_30.pth work_dirs/run/classifier.pth
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmadvisor.utils.strip import strip_advisor  # noqa: E402
+from mmadvisor.utils.strip import strip_advisor
 
 
 def main():

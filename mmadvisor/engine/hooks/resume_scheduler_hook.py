@@ -2,7 +2,7 @@
 import copy
 import math
 from collections import Counter
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import numpy as np
 from mmengine.hooks import Hook
