@@ -94,6 +94,9 @@ class Method:
         seeds: How many of the grid's seeds it runs (None: all).
         long_tail_only: Only in the long-tailed settings.
         meta_per_class: Meta images per class (the thesis' protocol: 10).
+        fast_preset: Takes the options of the fast-study variant chosen as
+            the fast preset (:func:`choose_fast_preset`); planned once the
+            study has run.
     """
     label: str
     config: str
@@ -108,6 +111,7 @@ class Method:
     seeds: Optional[int] = None
     long_tail_only: bool = False
     meta_per_class: int = 10
+    fast_preset: bool = False
 
 
 def _meta_lr(*lrs: float) -> Tuple[Tuple[str, dict], ...]:
@@ -189,6 +193,11 @@ for _name, _base in (('mw-net-meta100', 'mw-net'),
         METHODS[_base].config, 'ablation', meta_per_class=100,
         same_choice_as=None if _base == 'mw-net' else _base,
         settings=('flip0.4', 'lt100'), seeds=2)
+#: The fast preset: the study's variant chosen on validation
+#: (:func:`choose_fast_preset`) in every setting, at every seed.
+METHODS['mfrw-mes-fast'] = Method(
+    'MFRW-MES fast preset', 'mfrw-mes_1xb128_fashion-mnist-bench', 'advisor',
+    same_choice_as='mfrw-mes', fast_preset=True)
 #: Advisor recipes beyond the thesis.
 METHODS['mfrw-mes-prior'] = Method(
     'MFRW-MES + class prior', 'mfrw-mes-prior_1xb128_fashion-mnist-bench',
@@ -228,6 +237,8 @@ class Run:
     variant: str
     seed: int
     after: Optional[str] = None
+    #: Options of the run itself (the fast preset's, once chosen).
+    options: Tuple[Tuple[str, object], ...] = ()
 
     @property
     def key(self) -> str:
@@ -250,6 +261,8 @@ def planned_runs(settings: Sequence[str], methods: Sequence[str],
     """
     runs, waiting = [], []
     chosen = chosen_variants(done.values(), seeds[0])
+    preset = choose_fast_preset(list(done.values()), seeds)[0] if any(
+        METHODS[m].fast_preset for m in methods) else None
     for seed in seeds:
         for setting in settings:
             for method in methods:
@@ -259,6 +272,12 @@ def planned_runs(settings: Sequence[str], methods: Sequence[str],
                         seed not in seeds[:spec.seeds]):
                     continue
                 candidates = variants_of(method)
+                options = ()
+                if spec.fast_preset:
+                    if preset is None:
+                        waiting.append((setting, method, seed))
+                        continue
+                    options = METHODS[preset].options
                 if seed == seeds[0] and spec.same_choice_as is None:
                     variants = [name for name, _ in candidates]
                 elif len(candidates) == 1:
@@ -273,7 +292,8 @@ def planned_runs(settings: Sequence[str], methods: Sequence[str],
                     if spec.after is not None:
                         stage1 = METHODS[spec.after].variants[0][0]
                         after = run_key(setting, spec.after, stage1, seed)
-                    runs.append(Run(setting, method, variant, seed, after))
+                    runs.append(Run(setting, method, variant, seed, after,
+                                    options))
     return runs, waiting
 
 
@@ -404,6 +424,7 @@ def build_run_cfg(run: Run, out_dir: str,
         if not (spec.own_schedule and k.split('.')[0] in SCHEDULE_KEYS)
     }
     options.update(dict(spec.options))
+    options.update(dict(run.options))
     options.update(dict(variants_of(run.method))[run.variant])
     cfg.merge_from_dict(options)
     return cfg
@@ -436,7 +457,7 @@ def train_one(run: Run, out_dir: str,
         train_samples=len(runner.train_dataloader.dataset),
         iters=runner.iter, epochs=runner.epoch, wall_s=done.wall_s,
         train_s=done.train_s, curves=done.curves,
-        options={**dict(METHODS[run.method].options),
+        options={**dict(METHODS[run.method].options), **dict(run.options),
                  **dict(variants_of(run.method))[run.variant]},
         config=CONFIG.format(METHODS[run.method].config),
         load_from=runner.cfg.load_from, **provenance(ROOT))
@@ -681,7 +702,8 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
     done = load_results(path)
     failed: List[str] = []
     running: Dict = {}
-    cost = {'advisor': 3, 'meta': 3, 'fast-study': 2, 'ablation': 2,
+    # within a seed: the fast study first (the preset waits for it)
+    cost = {'fast-study': 4, 'advisor': 3, 'meta': 3, 'ablation': 2,
             'baseline': 1, 'long-tail': 1, 'clean-set': 0.5}
     with ProcessPoolExecutor(workers, get_context('spawn'),
                              initializer=_init_worker,

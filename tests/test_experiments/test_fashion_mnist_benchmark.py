@@ -387,3 +387,18 @@ def test_fast_preset_is_chosen_on_validation_within_the_time_budget():
     # until every variant has run there is no choice
     partial = [r for r in rows if r['method'] != 'fast-k4']
     assert bench.choose_fast_preset(partial, SEEDS)[0] is None
+    # the preset's runs take the chosen variant's options, everywhere
+    done = {r['key']: r for r in rows}
+    runs, waiting = bench.planned_runs(['lt100', 'flip0.4'],
+                                       ['mfrw-mes-fast'], SEEDS, done)
+    assert [(r.setting, r.seed) for r in runs] == [('lt100', s)
+                                                   for s in SEEDS]
+    assert all(dict(r.options) == {'optim_wrapper.virtual_params':
+                                   ['head.fc']} for r in runs)
+    assert waiting == [('flip0.4', 'mfrw-mes-fast', s) for s in SEEDS]
+    cfg = bench.build_run_cfg(runs[1], '/tmp/unused')
+    assert cfg.optim_wrapper.virtual_params == ['head.fc']
+    assert cfg.optim_wrapper.meta_optimizer.lr == 1e-3
+    runs, waiting = bench.planned_runs(['lt100'], ['mfrw-mes-fast'], SEEDS,
+                                       {r['key']: r for r in partial})
+    assert runs == [] and len(waiting) == 3
