@@ -94,9 +94,9 @@ class Method:
         seeds: How many of the grid's seeds it runs (None: all).
         long_tail_only: Only in the long-tailed settings.
         meta_per_class: Meta images per class (the thesis' protocol: 10).
-        fast_preset: Takes the options of the fast-study variant chosen as
-            the fast preset (:func:`choose_fast_preset`); planned once the
-            study has run.
+        fast_preset: Runs the fast preset's config; planned once the fast
+            study's variant chosen on validation is the one the preset file
+            holds (:func:`fast_preset_problem`).
     """
     label: str
     config: str
@@ -193,11 +193,45 @@ for _name, _base in (('mw-net-meta100', 'mw-net'),
         METHODS[_base].config, 'ablation', meta_per_class=100,
         same_choice_as=None if _base == 'mw-net' else _base,
         settings=('flip0.4', 'lt100'), seeds=2)
-#: The fast preset: the study's variant chosen on validation
-#: (:func:`choose_fast_preset`) in every setting, at every seed.
+#: The fast preset (``configs/_base_/methods/mfrw-mes-fast.py``) in every
+#: setting, at every seed; run once the study's variant chosen on validation
+#: (:func:`choose_fast_preset`) is the one the preset file holds.
 METHODS['mfrw-mes-fast'] = Method(
-    'MFRW-MES fast preset', 'mfrw-mes_1xb128_fashion-mnist-bench', 'advisor',
-    same_choice_as='mfrw-mes', fast_preset=True)
+    'MFRW-MES fast preset', 'mfrw-mes-fast_1xb128_fashion-mnist-bench',
+    'advisor', same_choice_as='mfrw-mes', fast_preset=True)
+#: The preset file, and the key of its options for ``optim_wrapper``.
+FAST_PRESET_FILE = 'configs/_base_/methods/mfrw-mes-fast.py'
+
+
+def fast_preset_problem(rows: List[dict],
+                        seeds: Sequence[int]) -> Optional[str]:
+    """Why the preset's runs cannot start yet (None once they can): the
+    study has not run, or it chose on validation another variant than the
+    one the preset file holds."""
+    preset = choose_fast_preset(rows, seeds)[0]
+    if preset is None:
+        return 'the fast study has not finished'
+    if dict(METHODS[preset].options) != fast_preset_options():
+        return (f'the fast study chose {preset!r} on the validation split '
+                f'({dict(METHODS[preset].options)}), but {FAST_PRESET_FILE} '
+                f'holds {fast_preset_options()}: write the chosen options '
+                'into the preset file, then run the grid again')
+    return None
+
+
+def fast_preset_options() -> Dict[str, object]:
+    """The options of the preset file, as ``cfg_options`` keys (the form of
+    :data:`FAST_STUDY`'s options)."""
+    from mmengine.config import Config
+    step = Config.fromfile(osp.join(ROOT, FAST_PRESET_FILE)).fast_meta_step
+
+    def flat(prefix, node):
+        for key, value in node.items():
+            if isinstance(value, dict):
+                yield from flat(f'{prefix}{key}.', value)
+            else:
+                yield f'{prefix}{key}', value
+    return dict(flat('optim_wrapper.', step.to_dict()))
 #: Advisor recipes beyond the thesis.
 METHODS['mfrw-mes-prior'] = Method(
     'MFRW-MES + class prior', 'mfrw-mes-prior_1xb128_fashion-mnist-bench',
@@ -237,8 +271,6 @@ class Run:
     variant: str
     seed: int
     after: Optional[str] = None
-    #: Options of the run itself (the fast preset's, once chosen).
-    options: Tuple[Tuple[str, object], ...] = ()
 
     @property
     def key(self) -> str:
@@ -261,8 +293,8 @@ def planned_runs(settings: Sequence[str], methods: Sequence[str],
     """
     runs, waiting = [], []
     chosen = chosen_variants(done.values(), seeds[0])
-    preset = choose_fast_preset(list(done.values()), seeds)[0] if any(
-        METHODS[m].fast_preset for m in methods) else None
+    preset_ready = any(METHODS[m].fast_preset for m in methods) and \
+        fast_preset_problem(list(done.values()), seeds) is None
     for seed in seeds:
         for setting in settings:
             for method in methods:
@@ -272,12 +304,9 @@ def planned_runs(settings: Sequence[str], methods: Sequence[str],
                         seed not in seeds[:spec.seeds]):
                     continue
                 candidates = variants_of(method)
-                options = ()
-                if spec.fast_preset:
-                    if preset is None:
-                        waiting.append((setting, method, seed))
-                        continue
-                    options = METHODS[preset].options
+                if spec.fast_preset and not preset_ready:
+                    waiting.append((setting, method, seed))
+                    continue
                 if seed == seeds[0] and spec.same_choice_as is None:
                     variants = [name for name, _ in candidates]
                 elif len(candidates) == 1:
@@ -292,8 +321,7 @@ def planned_runs(settings: Sequence[str], methods: Sequence[str],
                     if spec.after is not None:
                         stage1 = METHODS[spec.after].variants[0][0]
                         after = run_key(setting, spec.after, stage1, seed)
-                    runs.append(Run(setting, method, variant, seed, after,
-                                    options))
+                    runs.append(Run(setting, method, variant, seed, after))
     return runs, waiting
 
 
@@ -424,7 +452,6 @@ def build_run_cfg(run: Run, out_dir: str,
         if not (spec.own_schedule and k.split('.')[0] in SCHEDULE_KEYS)
     }
     options.update(dict(spec.options))
-    options.update(dict(run.options))
     options.update(dict(variants_of(run.method))[run.variant])
     cfg.merge_from_dict(options)
     return cfg
@@ -457,7 +484,9 @@ def train_one(run: Run, out_dir: str,
         train_samples=len(runner.train_dataloader.dataset),
         iters=runner.iter, epochs=runner.epoch, wall_s=done.wall_s,
         train_s=done.train_s, curves=done.curves,
-        options={**dict(METHODS[run.method].options), **dict(run.options),
+        options={**dict(METHODS[run.method].options),
+                 **(fast_preset_options() if METHODS[run.method].fast_preset
+                    else {}),
                  **dict(variants_of(run.method))[run.variant]},
         config=CONFIG.format(METHODS[run.method].config),
         load_from=runner.cfg.load_from, **provenance(ROOT))
@@ -721,8 +750,9 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
                 run.key not in failed and
                 (run.after is None or run.after in done)
             ]
-            # Selection seed first (it unlocks the others), long runs first.
-            ready.sort(key=lambda r: (seeds.index(r.seed),
+            # Selection seed first (it unlocks the others), then CE (the
+            # fast preset's choice needs its time), then long runs first.
+            ready.sort(key=lambda r: (seeds.index(r.seed), r.method != 'ce',
                                       -cost[METHODS[r.method].family]))
             for run in ready[:max(0, workers - len(running))]:
                 running[pool.submit(train_one, run, out_dir,
@@ -755,8 +785,11 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
             log(f'{run.key} SKIPPED: needs {run.after}, which failed')
     for setting, method, seed in waiting:
         failed.append(f'{setting}/{method}/seed{seed}')
-        log(f'{setting}/{method}/seed{seed} SKIPPED: a candidate variant at '
-            f'the selection seed {seeds[0]} failed, so none was chosen')
+        why = (fast_preset_problem(list(done.values()), seeds)
+               if METHODS[method].fast_preset else None) or (
+            f'a candidate variant at the selection seed {seeds[0]} failed, '
+            'so none was chosen')
+        log(f'{setting}/{method}/seed{seed} SKIPPED: {why}')
     return done, failed
 
 

@@ -387,18 +387,57 @@ def test_fast_preset_is_chosen_on_validation_within_the_time_budget():
     # until every variant has run there is no choice
     partial = [r for r in rows if r['method'] != 'fast-k4']
     assert bench.choose_fast_preset(partial, SEEDS)[0] is None
-    # the preset's runs take the chosen variant's options, everywhere
+    # the preset file holds another variant (fc only, every 2 iterations):
+    # its runs wait, and the reason names the file and the fix
+    assert bench.fast_preset_options() == {
+        'optim_wrapper.virtual_params': ['head.fc'],
+        'optim_wrapper.advisor_interval': 2}
+    done = {r['key']: r for r in rows}
+    runs, waiting = bench.planned_runs(['lt100'], ['mfrw-mes-fast'], SEEDS,
+                                       done)
+    assert runs == [] and len(waiting) == 3
+    problem = bench.fast_preset_problem(rows, SEEDS)
+    assert "chose 'fast-head'" in problem
+    assert bench.FAST_PRESET_FILE in problem
+    # once validation chooses the file's variant, the preset runs everywhere
+    # with the preset's config (its options and MFRW-MES's chosen meta lr)
+    for r in rows:
+        if r['method'] == 'fast-head-k2':
+            r['val_top1'] = 85.9
+    assert bench.choose_fast_preset(rows, SEEDS)[0] == 'fast-head-k2'
+    assert bench.fast_preset_problem(rows, SEEDS) is None
     done = {r['key']: r for r in rows}
     runs, waiting = bench.planned_runs(['lt100', 'flip0.4'],
                                        ['mfrw-mes-fast'], SEEDS, done)
     assert [(r.setting, r.seed) for r in runs] == [('lt100', s)
                                                    for s in SEEDS]
-    assert all(dict(r.options) == {'optim_wrapper.virtual_params':
-                                   ['head.fc']} for r in runs)
     assert waiting == [('flip0.4', 'mfrw-mes-fast', s) for s in SEEDS]
     cfg = bench.build_run_cfg(runs[1], '/tmp/unused')
     assert cfg.optim_wrapper.virtual_params == ['head.fc']
+    assert cfg.optim_wrapper.advisor_interval == 2
     assert cfg.optim_wrapper.meta_optimizer.lr == 1e-3
     runs, waiting = bench.planned_runs(['lt100'], ['mfrw-mes-fast'], SEEDS,
                                        {r['key']: r for r in partial})
     assert runs == [] and len(waiting) == 3
+
+
+def test_fast_preset_config_trains(small_fashion, tmp_path):
+    """The preset's config (the benchmark's ``mfrw-mes-fast`` runs) trains:
+    the advisor's Adam steps on every second iteration only, and the
+    virtual step's parameters are the fc's."""
+    run = bench.Run('lt100', 'mfrw-mes-fast', 'meta-lr0.001', 0)
+    out = str(tmp_path / 'grid')
+    done = train_and_test(
+        lambda: bench.build_run_cfg(run, out, None,
+                                    {'train_cfg.max_epochs': 1}),
+        osp.join(out, 'runs', run.key), run.key)
+    wrapper = done.runner.optim_wrapper
+    assert wrapper.advisor_interval == 2
+    assert list(wrapper.virtual_params) == ['head.fc']
+    iters = done.runner.iter
+    counts = bench.nominal_class_counts('lt100', 0)
+    assert iters == -(-sum(counts) // 128)  # the LT pool in batches of 128
+    steps = {int(state['step'])
+             for state in wrapper.meta_optimizer.state.values()}
+    assert steps == {(iters + 1) // 2}
+    assert 0 <= done.metrics['accuracy/top1'] <= 100

@@ -101,8 +101,10 @@ def main(argv=None) -> int:
             print(f'{run.key}\t{state}' +
                   (f'\tafter {run.after}' if run.after else ''))
         for setting, method, seed in waiting:
-            print(f'{setting}/{method}/seed{seed}\twaits for the choice on '
-                  f'seed {args.seeds[0]}')
+            why = (bench.fast_preset_problem(list(done.values()), args.seeds)
+                   if bench.METHODS[method].fast_preset else None) or \
+                f'the choice on seed {args.seeds[0]}'
+            print(f'{setting}/{method}/seed{seed}\twaits for {why}')
         print(f'{len(runs)} runs planned, {len(waiting)} waiting')
         return 0
     _, failed = bench.run_grid(
