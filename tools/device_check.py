@@ -36,7 +36,7 @@ from mmadvisor.experiments import fashion_mnist_benchmark as bench
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 GRID_RUNS = ['lt100/ce@default/seed0', 'lt100/mfrw-mes@meta-lr0.001/seed0']
-BENCH_METHODS = ['ce', 'mfrw-mes', 'fast-last', 'fast-k4', 'head-only']
+BENCH_METHODS = ['ce', 'mfrw-mes', 'fast', 'fast-last', 'head-only']
 
 
 def parse_args(argv=None):

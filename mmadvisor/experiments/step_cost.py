@@ -81,6 +81,8 @@ METHODS: Dict[str, Tuple[str, dict]] = {
     'fast-k4': ('mfrw-mes', dict(advisor_interval=4)),
     'fast-last-k4': ('mfrw-mes', dict(virtual_params=['{last}', 'head.fc'],
                                       advisor_interval=4)),
+    # the fast preset, configs/_base_/methods/mfrw-mes-fast.py
+    'fast': ('mfrw-mes', dict(virtual_params=['head.fc'], advisor_interval=2)),
 }
 
 

@@ -38,3 +38,26 @@ def test_exact_step_meets_its_floor_and_variants_cost_less():
     floor = step_cost.floor_ratio(100 / 128)
     assert floor * ce < flops['mfrw-mes'] < 1.1 * floor * ce
     assert flops['head-only'] < flops['fast-k4'] < flops['mfrw-mes']
+
+
+def test_fast_preset_is_the_preset_file_and_costs_half_way():
+    """``fast`` is the preset file's step; an iteration costs the mean of a
+    head-only step (advisor iterations) and a step without the meta
+    phases (the others)."""
+    import os.path as osp
+
+    from mmengine.config import Config
+
+    from mmadvisor.experiments.fashion_mnist_benchmark import ROOT
+    preset = Config.fromfile(osp.join(
+        ROOT, 'configs/_base_/methods/mfrw-mes-fast.py')).fast_meta_step
+    assert step_cost.METHODS['fast'] == ('mfrw-mes', preset.to_dict())
+    flops = {}
+    for method in ('ce', 'head-only', 'fast'):
+        flops[method] = step_cost.count_flops(*step_cost.build('lenet5',
+                                                               method))
+    assert flops['ce'] < flops['fast'] < flops['head-only']
+    # on the off iterations the advisor's forward (and the backward through
+    # W_f * f) comes on top of CE: a few % of LeNet-5's small step
+    half_way = (flops['head-only'] + flops['ce']) / 2
+    assert half_way < flops['fast'] < 1.05 * half_way

@@ -19,7 +19,8 @@ exact algorithm, forward-mode meta-gradient), ``mfrw-mes-dbl`` (the same
 through the virtual step's graph) and cheaper variants of MFRW-MES:
 ``head-only`` (virtual step of the fc only), ``fast-last`` (last stage +
 fc), ``fast-k2`` / ``fast-k4`` (advisor updated every 2 / 4 iterations),
-``fast-last-k4``.
+``fast-last-k4``, and ``fast``, the fast preset
+(``configs/_base_/methods/mfrw-mes-fast.py``: fc only, every 2 iterations).
 """
 import argparse
 import json
