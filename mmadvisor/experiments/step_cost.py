@@ -176,12 +176,31 @@ def build(setup_name: str, method: str, device: str = 'cpu',
     return model, wrapper, batch
 
 
+class _GlobalOnly:
+    """A module tracker for :class:`FlopCounterMode` that tracks nothing:
+    every FLOP is counted under ``'Global'``."""
+    parents = {'Global'}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        return False
+
+
 def count_flops(model, wrapper, batch) -> float:
     """FLOPs of one iteration (the mean over a cycle of
     ``advisor_interval`` iterations)."""
     from torch.utils.flop_counter import FlopCounterMode
     interval = getattr(wrapper, 'advisor_interval', 1)
-    with FlopCounterMode(display=False) as counter:
+    counter = FlopCounterMode(display=False)
+    # Only the total is needed. The per-module breakdown's tracker hooks
+    # every module's inputs with multi-grad hooks, which torch does not
+    # support under an ``autograd.grad`` call whose inputs are leaves
+    # (MW-Net's meta-gradient: "A leaf node was passed to
+    # _will_engine_execute_node"); count everything under 'Global' only.
+    counter.mod_tracker = _GlobalOnly()
+    with counter:
         for _ in range(interval):
             model.train_step(batch, wrapper)
     return counter.get_total_flops() / interval

@@ -30,7 +30,7 @@ def test_exact_step_meets_its_floor_and_variants_cost_less():
     model, wrapper, batch = step_cost.build('lenet5', 'ce')
     ce = step_cost.count_flops(model, wrapper, batch)
     flops = {}
-    for method in ('mfrw-mes', 'head-only', 'fast-k4'):
+    for method in ('mfrw-mes', 'head-only', 'fast-k4', 'mw-net'):
         model, wrapper, batch = step_cost.build('lenet5', method)
         flops[method] = step_cost.count_flops(model, wrapper, batch)
     # LeNet-5's meta batch is 100 of 128: floor (7 + 3 x 100/128) / 3; the
@@ -38,6 +38,9 @@ def test_exact_step_meets_its_floor_and_variants_cost_less():
     floor = step_cost.floor_ratio(100 / 128)
     assert floor * ce < flops['mfrw-mes'] < 1.1 * floor * ce
     assert flops['head-only'] < flops['fast-k4'] < flops['mfrw-mes']
+    # MW-Net (its meta-gradient through a per-sample weight): the same
+    # phases, its weight net's layers on per-sample losses only
+    assert 0.9 * floor * ce < flops['mw-net'] < flops['mfrw-mes']
 
 
 def test_fast_preset_is_the_preset_file_and_costs_half_way():
