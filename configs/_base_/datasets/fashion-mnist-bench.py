@@ -8,18 +8,9 @@
 #      long-tailed and/or noisy.
 # The test split (10k) is evaluated once, after the last epoch; the
 # validation split after every epoch (curves, and the final value for model
-# selection). Files from Debian's dataset-fashion-mnist package by default,
-# or $FASHION_MNIST_ROOT.
-data_root = '{{$FASHION_MNIST_ROOT:/usr/share/datasets/fashion-mnist}}'
-pipeline = [
-    dict(type='Pad', size=(32, 32), pad_val=0),
-    dict(type='PackInputs')
-]
-fashion_mnist = dict(
-    type='OfflineFashionMNIST',
-    data_root=data_root,
-    split='train',
-    pipeline=pipeline)
+# selection). The images: fashion_mnist_source.py.
+_base_ = './fashion_mnist_source.py'
+fashion_mnist = {{_base_.fashion_mnist}}
 # 1. meta set and the rest
 meta_split = dict(
     type='MetaSplit', split='meta', num_per_class=10, seed=0,
@@ -33,13 +24,6 @@ val_split = dict(
 train_pool = dict(
     type='MetaSplit', split='train', num_per_class=100, seed=0, dataset=rest)
 
-# Fashion-MNIST training-set mean and std (0.286, 0.353) x 255.
-data_preprocessor = dict(
-    num_classes=10, mean=[72.94], std=[90.02], to_rgb=False)
-
-# Loading runs in the main process (num_workers=0); persistent_workers=False
-# says so to MMPretrain's own tools/train.py, which sets persistent_workers=True
-# on every loader that leaves it unset (an error without workers).
 train_dataloader = dict(
     batch_size=128,
     num_workers=0,
@@ -61,16 +45,7 @@ val_dataloader = dict(
     dataset=val_split,
     sampler=dict(type='DefaultSampler', shuffle=False))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
-test_dataloader = dict(
-    batch_size=500,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(
-        type='OfflineFashionMNIST',
-        data_root=data_root,
-        split='test',
-        pipeline=pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=False))
+test_dataloader = dict(batch_size=500)
 # Per-class recall = per-class accuracy (many/medium/few-shot groups).
 test_evaluator = [
     dict(type='Accuracy', topk=(1, )),
