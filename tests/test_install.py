@@ -203,6 +203,24 @@ def test_readme_example_builds_in_a_directory_of_its_own(tmp_path):
     assert wrapper.meta_optimizer.defaults['lr'] == 1e-4  # ours
 
 
+def test_readme_fast_preset_on_top_of_the_readme_example(tmp_path):
+    """The README's fast-preset block, on top of its example config, in a
+    directory of its own: the wrapper keeps the example's options and adds
+    the preset's."""
+    with open(osp.join(ROOT, 'README.md')) as f:
+        text = f.read()
+    section = text[text.index('**The fast preset**'):]
+    block = re.search(r'```python\n(.*?)```', section, re.S).group(1)
+    (tmp_path / 'my_mfrw-mes_config.py').write_text(readme_example())
+    (tmp_path / 'my_fast_config.py').write_text(block)
+    cfg = Config.fromfile(str(tmp_path / 'my_fast_config.py'))
+    assert list(cfg.optim_wrapper.virtual_params) == ['head.fc']
+    assert cfg.optim_wrapper.advisor_interval == 2
+    assert cfg.optim_wrapper.type == 'MetaOptimWrapper'
+    assert cfg.optim_wrapper.meta_optimizer.lr == 1e-4
+    assert cfg.optim_wrapper.optimizer.lr == 0.1  # MMPretrain's schedule
+
+
 def test_user_config_under_mmpretrain_train_and_our_test(tmp_path):
     """MMPretrain's train.py parses before anything imports mmadvisor (the
     start-up line registers the scope); mmadvisor's test.py imports it

@@ -199,7 +199,7 @@ for _name, _base in (('mw-net-meta100', 'mw-net'),
 METHODS['mfrw-mes-fast'] = Method(
     'MFRW-MES fast preset', 'mfrw-mes-fast_1xb128_fashion-mnist-bench',
     'advisor', same_choice_as='mfrw-mes', fast_preset=True)
-#: The preset file, and the key of its options for ``optim_wrapper``.
+#: The preset file; its ``fast_meta_step`` goes into ``optim_wrapper``.
 FAST_PRESET_FILE = 'configs/_base_/methods/mfrw-mes-fast.py'
 
 
