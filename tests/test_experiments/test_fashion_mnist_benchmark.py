@@ -441,3 +441,40 @@ def test_fast_preset_config_trains(small_fashion, tmp_path):
              for state in wrapper.meta_optimizer.state.values()}
     assert steps == {(iters + 1) // 2}
     assert 0 <= done.metrics['accuracy/top1'] <= 100
+
+
+@pytest.mark.parametrize('method', [
+    m for m, spec in bench.METHODS.items()
+    if spec.family not in ('fast-study', 'ablation') and spec.after is None
+    and m not in ('ce', 'mfrw-mes', 'mfrw-mes-fast')])  # trained above
+def test_every_recipe_config_trains_an_epoch(small_fashion, tmp_path,
+                                             method):
+    """Each method's config of the benchmark takes its training steps on
+    tiny data (LT IF 100: every method applies there), with the setting's
+    class counts where its loss needs them."""
+    run = bench.Run('lt100', method, bench.variants_of(method)[0][0], 0)
+    out = str(tmp_path / 'grid')
+    counts = bench.nominal_class_counts('lt100', 0)
+    done = train_and_test(
+        lambda: bench.build_run_cfg(run, out, counts,
+                                    {'train_cfg.max_epochs': 1}),
+        osp.join(out, 'runs', run.key), run.key)
+    runner, spec = done.runner, bench.METHODS[method]
+    dataset = runner.train_dataloader.dataset
+    if spec.train == 'config':  # the meta set only, repeated per epoch
+        assert len(dataset.dataset) == 100
+        samples = len(dataset)
+    else:
+        samples = {'setting': sum(counts),
+                   'union': sum(counts) + 100}[spec.train]
+        assert len(dataset) == samples
+    batch = runner.train_dataloader.batch_size
+    assert runner.iter == -(-samples // batch)
+    loss = runner.cfg.model.head.loss
+    if 'class_counts' in loss:
+        assert list(loss.class_counts) == counts
+    if spec.family in ('advisor', 'meta'):
+        steps = {int(s['step'])
+                 for s in runner.optim_wrapper.meta_optimizer.state.values()}
+        assert steps == {runner.iter}
+    assert np.isfinite(runner.message_hub.get_scalar('train/loss').current())
