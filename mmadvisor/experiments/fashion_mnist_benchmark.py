@@ -203,6 +203,15 @@ METHODS['mfrw-mes-fast'] = Method(
 FAST_PRESET_FILE = 'configs/_base_/methods/mfrw-mes-fast.py'
 
 
+def needed_for_fast_choice(run: 'Run') -> bool:
+    """Whether :func:`choose_fast_preset` reads this run: CE, the study's
+    variants and exact MFRW-MES, in the study's settings and seeds."""
+    study = METHODS['fast-head']
+    return run.setting in study.settings and run.method in (
+        'ce', 'mfrw-mes', *[m for m, spec in METHODS.items()
+                            if spec.family == 'fast-study'])
+
+
 def fast_preset_problem(rows: List[dict],
                         seeds: Sequence[int]) -> Optional[str]:
     """Why the preset's runs cannot start yet (None once they can): the
@@ -750,9 +759,11 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
                 run.key not in failed and
                 (run.after is None or run.after in done)
             ]
-            # Selection seed first (it unlocks the others), then CE (the
-            # fast preset's choice needs its time), then long runs first.
-            ready.sort(key=lambda r: (seeds.index(r.seed), r.method != 'ce',
+            # Selection seed first (it unlocks the others), then what the
+            # fast preset's choice needs (CE's time, the study and exact
+            # MFRW-MES in its settings), then long runs first.
+            ready.sort(key=lambda r: (seeds.index(r.seed),
+                                      not needed_for_fast_choice(r),
                                       -cost[METHODS[r.method].family]))
             for run in ready[:max(0, workers - len(running))]:
                 running[pool.submit(train_one, run, out_dir,

@@ -383,6 +383,14 @@ def test_fast_preset_is_chosen_on_validation_within_the_time_budget():
                         train_s=1.0))
     preset, lines = bench.choose_fast_preset(rows, SEEDS)
     assert preset == 'fast-head'
+    # the grid runs first what this choice reads
+    assert {(r['setting'], r['method']) for r in rows} == {
+        (r['setting'], r['method']) for r in rows
+        if bench.needed_for_fast_choice(bench.Run(
+            r['setting'], r['method'], r['variant'], r['seed']))}
+    assert not any(bench.needed_for_fast_choice(bench.Run(s, m, 'v', 1))
+                   for s, m in [('lt50', 'mfrw-mes'), ('lt100', 'mw-net'),
+                                ('flip0.4', 'ce'), ('lt100', 'mes')])
     assert 'fast-k2: 2.50x CE time, validation -0.20' in '\n'.join(lines)
     # until every variant has run there is no choice
     partial = [r for r in rows if r['method'] != 'fast-k4']
