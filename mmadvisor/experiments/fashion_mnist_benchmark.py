@@ -649,9 +649,20 @@ def shot_table(rows: List[dict], settings: Sequence[str],
     return '\n'.join(lines)
 
 
+def time_ratio(cell: List[dict], ce: List[dict],
+               key: str = 'train_s') -> float:
+    """A method's time over CE's in one setting: fastest run over fastest
+    run. The grid's times are wall-clock on a machine other jobs may share;
+    a load can only add time, so a cell's fastest run is the best estimate
+    of its time on an idle machine (a mean would mix loaded and idle
+    runs)."""
+    return min(r[key] for r in cell) / min(r[key] for r in ce)
+
+
 def cost_table(rows: List[dict], settings: Sequence[str],
                methods: Sequence[str], seeds: Sequence[int]) -> str:
-    """Mean wall time per run (s) and its ratio to CE, per setting."""
+    """The wall time of a cell's fastest run (s) and its ratio to CE's
+    fastest run, per setting (see :func:`time_ratio`)."""
     chosen = chosen_variants(rows, seeds[0])
     lines = ['| Method | ' + ' | '.join(SETTINGS[s].label for s in settings)
              + ' |', '|---|' + '---:|' * len(settings)]
@@ -663,8 +674,8 @@ def cost_table(rows: List[dict], settings: Sequence[str],
             if not cell or not ce:
                 cells.append('-' if applies(method, setting) else 'n/a')
                 continue
-            wall = statistics.mean(r['wall_s'] for r in cell)
-            ratio = wall / statistics.mean(r['wall_s'] for r in ce)
+            wall = min(r['wall_s'] for r in cell)
+            ratio = time_ratio(cell, ce, 'wall_s')
             cells.append(f'{wall:.0f} s ({ratio:.2f}x)')
         lines.append(f'| {METHODS[method].label} | ' + ' | '.join(cells) +
                      ' |')
@@ -825,8 +836,8 @@ def study_flop_ratio(method: str) -> float:
 
 def fast_study_table(rows: List[dict], seeds: Sequence[int]) -> str:
     """The fast variants of MFRW-MES against the exact step on the study's
-    settings and seeds: test top-1, validation top-1, the wall time of a
-    run and the FLOPs of an iteration as ratios to CE."""
+    settings and seeds: test top-1, validation top-1, the training time
+    (:func:`time_ratio`) and the FLOPs of an iteration as ratios to CE."""
     chosen = chosen_variants(rows, seeds[0])
     study = [m for m, spec in METHODS.items() if spec.family == 'fast-study']
     settings = METHODS[study[0]].settings
@@ -840,13 +851,11 @@ def fast_study_table(rows: List[dict], seeds: Sequence[int]) -> str:
         for setting in settings:
             cell = [r for r in cell_rows(rows, setting, method, chosen)
                     if r['seed'] in seeds[:n]]
-            ce = {r['seed']: r for r in cell_rows(rows, setting, 'ce',
-                                                  chosen)}
-            if not cell or not all(r['seed'] in ce for r in cell):
+            ce = cell_rows(rows, setting, 'ce', chosen)
+            if not cell or not ce:
                 cells.append('-')
                 continue
-            ratio = statistics.mean(r['train_s'] / ce[r['seed']]['train_s']
-                                    for r in cell)
+            ratio = time_ratio(cell, ce)
             cells.append(f"{_fmt([r['top1'] for r in cell])} / "
                          f"{_fmt([r['val_top1'] for r in cell])}, "
                          f'{ratio:.2f}x')
@@ -888,8 +897,8 @@ def choose_fast_preset(rows: List[dict], seeds: Sequence[int]
     """The fast preset, chosen on the validation split.
 
     Among the study's variants whose training time is within
-    :data:`FAST_TIME_BUDGET` x CE's (mean ratio over the study's runs, each
-    run against CE's run of the same setting and seed), the one with the
+    :data:`FAST_TIME_BUDGET` x CE's (the mean over the study's settings of
+    :func:`time_ratio`, fastest run over CE's fastest), the one with the
     smallest validation shortfall against exact MFRW-MES in its worse
     setting (mean final validation top-1 over the study's seeds); the test
     split plays no part.
@@ -901,29 +910,25 @@ def choose_fast_preset(rows: List[dict], seeds: Sequence[int]
     chosen = chosen_variants(rows, seeds[0])
     study = [m for m, spec in METHODS.items() if spec.family == 'fast-study']
     settings, n = METHODS[study[0]].settings, METHODS[study[0]].seeds
-    ce = {(r['setting'], r['seed']): r for s in settings
-          for r in cell_rows(rows, s, 'ce', chosen)}
+
+    def cell(method, setting):
+        """The runs of the study's seeds; None until all have run."""
+        runs = [r for r in cell_rows(rows, setting, method, chosen)
+                if r['seed'] in seeds[:n]]
+        return runs if len(runs) == n else None
 
     def val(method, setting):
-        cell = [r for r in cell_rows(rows, setting, method, chosen)
-                if r['seed'] in seeds[:n]]
-        return statistics.mean(r['val_top1'] for r in cell) \
-            if len(cell) == n else None
+        return statistics.mean(r['val_top1']
+                               for r in cell(method, setting))
 
     lines, best, best_gap = [], None, None
     for method in study:
-        cells = [r for s in settings
-                 for r in cell_rows(rows, s, method, chosen)
-                 if r['seed'] in seeds[:n]]
-        gaps = [val(method, s) - val('mfrw-mes', s) for s in settings
-                if val(method, s) is not None and
-                val('mfrw-mes', s) is not None]
-        if len(gaps) < len(settings) or not all(
-                (r['setting'], r['seed']) in ce for r in cells):
+        if any(cell(m, s) is None for s in settings
+               for m in (method, 'mfrw-mes', 'ce')):
             return None, lines
+        gaps = [val(method, s) - val('mfrw-mes', s) for s in settings]
         ratio = statistics.mean(
-            r['train_s'] / ce[r['setting'], r['seed']]['train_s']
-            for r in cells)
+            time_ratio(cell(method, s), cell('ce', s)) for s in settings)
         worst = min(gaps)
         lines.append(f'{method}: {ratio:.2f}x CE time, validation '
                      f'{worst:+.2f} against exact MFRW-MES (worse setting)')
