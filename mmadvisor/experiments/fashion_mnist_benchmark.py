@@ -614,7 +614,8 @@ def headline(rows: List[dict], settings: Sequence[str],
         b = [r['top1'] for r in cell_rows(rows, setting, adv, chosen)]
         (ma, sa), (mb, sb) = mean_std(a), mean_std(b)
         diff = mb - ma
-        reading = ('tie' if abs(diff) <= max(sa, sb) else
+        reading = ('open: one seed, no std' if min(len(a), len(b)) < 2
+                   else 'tie' if abs(diff) <= max(sa, sb) else
                    'advisor ahead' if diff > 0 else 'advisor behind')
         lines.append(
             f'| {SETTINGS[setting].label} | {METHODS[clean].label} | '

@@ -284,6 +284,10 @@ def test_tables_from_rows():
     assert '| CE, then fine-tune on meta | 81.00 ± 1.00 |' in table
     assert ('| LT IF 100 | CE, then fine-tune on meta | 81.00 ± 1.00 | '
             'MFRW-MES | 86.00 ± 1.00 | +5.00 | advisor ahead |') in table
+    # with one seed there is no std to call a difference a tie or not
+    one_seed = [r for r in rows if r['seed'] == 0]
+    assert ('| +5.00 | open: one seed, no std |' in
+            bench.headline(one_seed, ['lt100'], methods, SEEDS))
     shots = bench.shot_table(rows, ['lt100'], methods, SEEDS)
     assert '| MFRW-MES | 90.0 / 60.0 / 30.0 |' in shots
     choices = bench.choice_table(rows, ['lt100'], methods, SEEDS)
