@@ -805,7 +805,9 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
     for run in runs:
         if run.key not in done and run.key not in failed:
             failed.append(run.key)
-            log(f'{run.key} SKIPPED: needs {run.after}, which failed')
+            log(f'{run.key} SKIPPED: needs {run.after}, which ' +
+                ('failed' if run.after in failed else
+                 'has not run (its method is not among those given)'))
     for setting, method, seed in waiting:
         failed.append(f'{setting}/{method}/seed{seed}')
         why = (fast_preset_problem(list(done.values()), seeds)

@@ -252,8 +252,19 @@ def test_grid_tool_resumes_and_fails_loudly(tmp_path, monkeypatch):
     assert 'flip0.4/ce@default/seed0 FAILED' in proc.stdout
     assert 'train-images-idx3-ubyte' in proc.stdout  # the missing file
     assert 'flip0.4/ce-ft@lr0.01-10e/seed0 SKIPPED' in proc.stdout
+    assert 'needs flip0.4/ce@default/seed0, which failed' in proc.stdout
     # the finished run was not run again
     assert 'ce-union-meta' not in proc.stdout
+    # a stage whose first stage is not among the methods: said so
+    proc = subprocess.run(
+        [sys.executable, osp.join(bench.ROOT, 'tools', 'benchmarks',
+                                  'fashion_mnist_grid.py'),
+         '--out-dir', str(out), '--settings', 'flip0.4', '--methods',
+         'ce-ft', '--seeds', '0', '--workers', '1'],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert ('needs flip0.4/ce@default/seed0, which has not run (its method '
+            'is not among those given)') in proc.stdout
 
 
 def test_tables_from_rows():
