@@ -209,7 +209,7 @@ def test_readme_fast_preset_on_top_of_the_readme_example(tmp_path):
     the preset's."""
     with open(osp.join(ROOT, 'README.md')) as f:
         text = f.read()
-    section = text[text.index('**The fast preset**'):]
+    section = text[text.index('**The fast preset** is one base config'):]
     block = re.search(r'```python\n(.*?)```', section, re.S).group(1)
     (tmp_path / 'my_mfrw-mes_config.py').write_text(readme_example())
     (tmp_path / 'my_fast_config.py').write_text(block)
