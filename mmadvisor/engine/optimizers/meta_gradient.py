@@ -69,7 +69,12 @@ def forward_meta_gradient(model: nn.Module, meta_loss: torch.Tensor,
     along the backbone part of ``t``: one forward-mode pass (a
     Jacobian-vector product, :func:`feature_jvp`) instead of a backward
     pass through the graph of a backward pass. Exact, like the
-    double-backward form; cheaper in time and memory.
+    double-backward form; cheaper in time and memory. The forward-mode
+    pass replays the backbone in train mode: it must compute phase 1's
+    function, so a backbone with stochastic layers (dropout, stochastic
+    depth) draws other masks there and the product is that of another
+    sample of the network; use ``meta_gradient='double_backward'``, which
+    differentiates phase 1's own graph, for such backbones.
 
     Args:
         model (nn.Module): The classifier (``w`` at its parameters).
