@@ -23,7 +23,8 @@ from mmengine.model import BaseModule  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from mmpretrain.registry import HOOKS, MODELS  # noqa: E402
 
-from mmadvisor.utils.launch import init_cpu_distributed  # noqa: E402
+from mmadvisor.utils.launch import (  # noqa: E402
+    finish_distributed, init_cpu_distributed)
 
 torch.set_num_threads(1)
 
@@ -91,6 +92,9 @@ def main():
     if cfg.launcher == 'pytorch':
         init_cpu_distributed(cfg)
     Runner.from_cfg(cfg).train()
+    # as tools/train.py: without it a gloo rank ends, now and then, in
+    # "terminate called without an active exception" after a complete run
+    finish_distributed()
 
 
 if __name__ == '__main__':
