@@ -206,10 +206,9 @@ FAST_PRESET_FILE = 'configs/_base_/methods/mfrw-mes-fast.py'
 def needed_for_fast_choice(run: 'Run') -> bool:
     """Whether :func:`choose_fast_preset` reads this run: CE, the study's
     variants and exact MFRW-MES, in the study's settings and seeds."""
-    study = METHODS['fast-head']
-    return run.setting in study.settings and run.method in (
-        'ce', 'mfrw-mes', *[m for m, spec in METHODS.items()
-                            if spec.family == 'fast-study'])
+    settings = METHODS[next(iter(FAST_STUDY))].settings
+    return run.setting in settings and run.method in ('ce', 'mfrw-mes',
+                                                      *FAST_STUDY)
 
 
 def fast_preset_problem(rows: List[dict],
@@ -220,11 +219,12 @@ def fast_preset_problem(rows: List[dict],
     preset = choose_fast_preset(rows, seeds)[0]
     if preset is None:
         return 'the fast study has not finished'
-    if dict(METHODS[preset].options) != fast_preset_options():
+    chosen, held = dict(METHODS[preset].options), fast_preset_options()
+    if chosen != held:
         return (f'the fast study chose {preset!r} on the validation split '
-                f'({dict(METHODS[preset].options)}), but {FAST_PRESET_FILE} '
-                f'holds {fast_preset_options()}: write the chosen options '
-                'into the preset file, then run the grid again')
+                f'({chosen}), but {FAST_PRESET_FILE} holds {held}: write '
+                'the chosen options into the preset file, then run the grid '
+                'again')
     return None
 
 
@@ -808,10 +808,11 @@ def run_grid(settings: Sequence[str], methods: Sequence[str],
             log(f'{run.key} SKIPPED: needs {run.after}, which ' +
                 ('failed' if run.after in failed else
                  'has not run (its method is not among those given)'))
+    preset_problem = fast_preset_problem(list(done.values()), seeds) \
+        if any(METHODS[m].fast_preset for _, m, _ in waiting) else None
     for setting, method, seed in waiting:
         failed.append(f'{setting}/{method}/seed{seed}')
-        why = (fast_preset_problem(list(done.values()), seeds)
-               if METHODS[method].fast_preset else None) or (
+        why = (preset_problem if METHODS[method].fast_preset else None) or (
             f'a candidate variant at the selection seed {seeds[0]} failed, '
             'so none was chosen')
         log(f'{setting}/{method}/seed{seed} SKIPPED: {why}')
@@ -842,7 +843,7 @@ def fast_study_table(rows: List[dict], seeds: Sequence[int]) -> str:
     settings and seeds: test top-1, validation top-1, the training time
     (:func:`time_ratio`) and the FLOPs of an iteration as ratios to CE."""
     chosen = chosen_variants(rows, seeds[0])
-    study = [m for m, spec in METHODS.items() if spec.family == 'fast-study']
+    study = list(FAST_STUDY)
     settings = METHODS[study[0]].settings
     n = METHODS[study[0]].seeds
     lines = ['| Method | ' + ' | '.join(
@@ -911,7 +912,7 @@ def choose_fast_preset(rows: List[dict], seeds: Sequence[int]
         line per variant with the figures the choice used.
     """
     chosen = chosen_variants(rows, seeds[0])
-    study = [m for m, spec in METHODS.items() if spec.family == 'fast-study']
+    study = list(FAST_STUDY)
     settings, n = METHODS[study[0]].settings, METHODS[study[0]].seeds
 
     def cell(method, setting):
