@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from mmadvisor.engine.optimizers.meta_gradient import (
-    double_backward_meta_gradient, feature_jvp, forward_meta_gradient)
+    double_backward_meta_gradient, feature_jvp, forward_meta_gradient,
+    meta_tangents)
 from mmadvisor.engine.optimizers.mixed_precision import LossScaling
 from mmadvisor.engine.optimizers.train_batch import TrainBatch
 from mmadvisor.engine.optimizers.virtual_step import virtual_parameters
@@ -84,9 +85,10 @@ def test_forward_form_equals_double_backward_form(toy):
                                         scaling)
     # forward: from the detached virtual step
     leaves = {n: w.detach().requires_grad_() for n, w in virtual.items()}
-    fwd = forward_meta_gradient(model, meta_loss(leaves), leaves,
-                                {n: 0.3 for n in names}, batch, advisor,
-                                scaling, list, contextlib.nullcontext)
+    tangents = meta_tangents(meta_loss(leaves), leaves,
+                             {n: 0.3 for n in names}, scaling, list)
+    fwd = forward_meta_gradient(model, tangents, batch, advisor,
+                                contextlib.nullcontext)
     assert len(dbl) == len(fwd) == len(advisor)
     for a, b in zip(fwd, dbl):
         assert torch.allclose(a, b, rtol=1e-8, atol=1e-12)

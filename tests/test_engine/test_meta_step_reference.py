@@ -55,81 +55,8 @@ spec = importlib.util.spec_from_file_location(
 reference_cases = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(reference_cases)
 REFERENCE = torch.load(reference_cases.PATH, weights_only=True)
-
-#: float32's and float16's unit roundoff.
-U32, U16 = 2.0**-24, 2.0**-11
-#: Margin over the largest ratio measured between kernel paths (9.9).
-K = 32
-
-
-def _float_tolerance(x32: torch.Tensor, x64: torch.Tensor,
-                     half: bool) -> float:
-    """``K (delta + u m)``, or ``K u16 m`` for a float16 case."""
-    m = x64.abs().max().item() if x64.numel() else 0.0
-    if half:
-        return K * U16 * m
-    delta = (x32.double() - x64).abs().max().item() if x64.numel() else 0.0
-    return K * (delta + U32 * m)
-
-
-def compare(actual, expected, exact, where: str, half: bool = False,
-            problems: List[str] = None) -> List[str]:
-    """What differs between ``actual`` and ``expected`` beyond rounding.
-
-    Args:
-        actual: This machine's float32 result of a case.
-        expected: The saved reference.
-        exact: The case's float64 result (``None`` where float64 has no
-            counterpart, e.g. the float16 loss scaler: compared exactly).
-        where (str): The path of the value, for the messages.
-        half (bool): A float16 case (its unit roundoff sets the tolerance).
-
-    Returns:
-        list: One message per value out of tolerance (or of another type,
-        shape or discrete value).
-    """
-    problems = [] if problems is None else problems
-    if isinstance(expected, torch.Tensor):
-        if not isinstance(actual, torch.Tensor) or \
-                actual.dtype != expected.dtype or \
-                actual.shape != expected.shape:
-            problems.append(f'{where}: {type(actual).__name__} '
-                            f'{getattr(actual, "shape", "")} instead of '
-                            f'{expected.dtype} {tuple(expected.shape)}')
-        elif expected.is_floating_point() and exact is not None:
-            tol = _float_tolerance(actual, exact.double(), half)
-            diff = (actual.double() - expected.double()).abs().max().item() \
-                if expected.numel() else 0.0
-            if not diff <= tol:
-                problems.append(f'{where}: max |diff| {diff:.3g} > '
-                                f'tolerance {tol:.3g}')
-        elif not torch.equal(actual, expected):
-            problems.append(f'{where}: differs (compared exactly)')
-    elif isinstance(expected, dict):
-        if not isinstance(actual, dict) or set(actual) != set(expected):
-            problems.append(f'{where}: keys {sorted(actual or ())} instead '
-                            f'of {sorted(expected)}')
-        else:
-            for key in expected:
-                compare(actual[key], expected[key],
-                        exact.get(key) if isinstance(exact, dict) else None,
-                        f'{where}.{key}', half, problems)
-    elif isinstance(expected, (list, tuple)):
-        if len(actual) != len(expected):
-            problems.append(f'{where}: {len(actual)} items instead of '
-                            f'{len(expected)}')
-        else:
-            for i, (a, e) in enumerate(zip(actual, expected)):
-                compare(a, e, exact[i] if exact is not None else None,
-                        f'{where}[{i}]', half, problems)
-    elif isinstance(expected, float) and exact is not None:
-        compare(torch.tensor([actual]), torch.tensor([expected]),
-                torch.tensor([exact], dtype=torch.float64), where, half,
-                problems)
-    elif actual != expected:
-        problems.append(f'{where}: {actual!r} != {expected!r}')
-    return problems
-
+compare = reference_cases.compare
+_float_tolerance = reference_cases.float_tolerance
 
 def _problems(name: str, **overrides) -> List[str]:
     actual = reference_cases.run_case(name, **overrides)

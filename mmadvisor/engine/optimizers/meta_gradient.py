@@ -11,12 +11,12 @@ the slope of the virtual step in ``g``: 1 for plain SGD, see
   (:func:`double_backward_meta_gradient`, the literal form of eq. 2.4: a
   backward pass through a backward pass), or
 - with one forward-mode product of the backbone
-  (:func:`forward_meta_gradient`): the same value, without the backward of
-  the backward.
+  (:func:`meta_tangents`, then :func:`forward_meta_gradient`): the same
+  value, without the backward of the backward.
 """
 import contextlib
 import functools
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -42,17 +42,48 @@ def double_backward_meta_gradient(meta_loss: torch.Tensor,
     return scaling.unscale(list(grads))
 
 
-def forward_meta_gradient(model: nn.Module, meta_loss: torch.Tensor,
-                          virtual: Dict[str, torch.Tensor],
-                          tangent_scale: Dict[str, float],
+def meta_tangents(meta_loss: torch.Tensor, virtual: Dict[str, torch.Tensor],
+                  tangent_scale: Dict[str, float], scaling: LossScaling,
+                  average: Callable[[Grads], Grads]
+                  ) -> Optional[Dict[str, torch.Tensor]]:
+    r"""The direction of the forward-mode meta-gradient:
+    :math:`t = -c\,\alpha\, v` with
+    :math:`v = \nabla_{\hat{w}} \mathcal{L}^{meta}` (one backward of the
+    meta batch, which frees its graph).
+
+    Args:
+        meta_loss (torch.Tensor): :math:`\mathcal{L}^{meta}` of the virtual
+            parameters ``virtual`` (leaves that require grad).
+        virtual (dict): Name to :math:`\hat{w}`.
+        tangent_scale (dict): Name to ``c * alpha`` of its virtual step.
+        scaling (LossScaling): float16 scaling (identity otherwise).
+        average (callable): Averages ``v`` over ranks.
+
+    Returns:
+        dict | None: Name to :math:`t`; ``None`` when float16 ``v``
+        overflows.
+    """
+    names = list(virtual)
+    v = torch.autograd.grad(
+        scaling.scale(meta_loss), [virtual[n] for n in names],
+        allow_unused=True)
+    v = [
+        torch.zeros_like(virtual[n]) if g is None else g
+        for n, g in zip(names, scaling.unscale(list(v)))
+    ]
+    if scaling.overflowed(v):
+        return None
+    v = average(v)
+    return {n: -tangent_scale[n] * g for n, g in zip(names, v)}
+
+
+def forward_meta_gradient(model: nn.Module, tangents: Dict[str, torch.Tensor],
                           batch: TrainBatch, advisor_params: List[torch.Tensor],
-                          scaling: LossScaling,
-                          average: Callable[[Grads], Grads],
                           autocast: Callable) -> Grads:
     r"""The meta-gradient without differentiating through a backward pass.
 
-    With :math:`v = \nabla_{\hat{w}} \mathcal{L}^{meta}` and
-    :math:`t = -c\,\alpha\, v`,
+    With the direction :math:`t = -c\,\alpha\, v` of
+    :func:`meta_tangents`,
 
     .. math::
         \nabla_\theta \mathcal{L}^{meta} = \nabla_\theta
@@ -78,32 +109,16 @@ def forward_meta_gradient(model: nn.Module, meta_loss: torch.Tensor,
 
     Args:
         model (nn.Module): The classifier (``w`` at its parameters).
-        meta_loss (torch.Tensor): :math:`\mathcal{L}^{meta}` of the virtual
-            parameters ``virtual`` (leaves that require grad).
-        virtual (dict): Name to :math:`\hat{w}`.
-        tangent_scale (dict): Name to ``c * alpha`` of its virtual step.
-        batch (TrainBatch): Phase 1's training batch.
+        tangents (dict): Name to :math:`t` (:func:`meta_tangents`).
+        batch (TrainBatch): Phase 1's training batch (its ``primals``, if
+            recorded, spare the tangent pass the layers' outputs).
         advisor_params (list): :math:`\theta`.
-        scaling (LossScaling): float16 scaling (identity otherwise).
-        average (callable): Averages ``v`` over ranks.
         autocast (callable): The forward passes' autocast context.
 
     Returns:
-        list: The gradient of each advisor parameter (``None`` if unused);
-        all ``None`` when float16 ``v`` overflows.
+        list: The gradient of each advisor parameter (``None`` if unused).
     """
-    names = list(virtual)
-    v = torch.autograd.grad(
-        scaling.scale(meta_loss), [virtual[n] for n in names],
-        allow_unused=True)
-    v = [
-        torch.zeros_like(virtual[n]) if g is None else g
-        for n, g in zip(names, scaling.unscale(list(v)))
-    ]
-    if scaling.overflowed(v):
-        return [None] * len(advisor_params)
-    v = average(v)
-    tangents = {n: -tangent_scale[n] * g for n, g in zip(names, v)}
+    names = list(tangents)
     head_names = [n for n in names if n.startswith('head.')]
     body = {n: t for n, t in tangents.items() if n not in head_names}
     f_dot = feature_jvp(model, batch.inputs, body, autocast,
@@ -184,6 +199,28 @@ def feature_jvp(model: nn.Module,
                 }, (inputs, ), strict=False)
         tangent = forward_ad.unpack_dual(out).tangent
     return torch.zeros_like(out) if tangent is None else tangent
+
+
+def recompute_features(model: nn.Module, inputs: torch.Tensor,
+                       autocast: Callable = contextlib.nullcontext
+                       ) -> Tuple[torch.Tensor, Dict[nn.Module, list]]:
+    """Phase 1's training features computed again, for ``low_memory``.
+
+    The same function of the same parameters on the same batch (hence the
+    same values), with a new graph to the parameters for phase 4 and the
+    linear layers' outputs recorded for :func:`feature_jvp`. It runs on
+    copies of the buffers, so batch-norm running statistics are updated
+    once per iteration, by phase 1, as without ``low_memory``.
+
+    Returns:
+        tuple: The features and the recorded outputs
+        (:func:`record_linear_outputs`).
+    """
+    buffers = {f'model.{n}': b.clone() for n, b in model.named_buffers()}
+    with record_linear_outputs(model) as primals, autocast():
+        feats = functional_call(_FeatureExtractor(model), buffers,
+                                (inputs, ), strict=False)
+    return feats, primals
 
 
 #: Layers whose forward is ``op(x, weight) + bias`` with ``op`` linear in
