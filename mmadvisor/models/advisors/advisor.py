@@ -7,6 +7,9 @@ from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 
 OUTPUTS = ('mfrw', 'mes')
+#: The advisors' default initialisation (every output starts at 0.5):
+#: MMPretrain's linear-head initialisation applied to their own layers.
+DEFAULT_INIT = dict(type='Normal', layer='Linear', std=0.01)
 
 
 @MODELS.register_module()
@@ -26,6 +29,17 @@ class Advisor(BaseModule):
 
     ReLU follows the embedding and common-space layers.
 
+    **Initialisation.** By default every fully connected layer starts with
+    weights drawn from :math:`\mathcal{N}(0, 0.01^2)` and zero biases
+    (:data:`DEFAULT_INIT`), the initialisation of MMPretrain's linear head,
+    which this repository's results use: every output then starts at the
+    sigmoid's 0.5 (``W_f`` halves every feature, ``s`` suppresses every
+    negative class by half) and moves as the advisor learns. The authors'
+    code leaves PyTorch's default ``nn.Linear`` initialisation
+    (Kaiming-uniform weights, uniform biases): pass ``init_cfg=None`` to
+    keep it; the outputs then start spread around 0.5. The thesis does not
+    say which it uses.
+
     Args:
         feat_dim (int): Size ``d`` of the backbone feature.
         num_classes (int): Number of classes ``C``.
@@ -33,7 +47,8 @@ class Advisor(BaseModule):
             Defaults to both (MFRW-MES).
         embed_dims (int): Size of each input embedding. Defaults to 100
             (sections 2.5.2 and 3.5.2).
-        init_cfg (dict, optional): Initialization config.
+        init_cfg (dict, optional): Initialization config. Defaults to
+            :data:`DEFAULT_INIT`; ``None`` keeps PyTorch's default.
     """
 
     def __init__(self,
@@ -41,7 +56,7 @@ class Advisor(BaseModule):
                  num_classes: int,
                  outputs: Sequence[str] = OUTPUTS,
                  embed_dims: int = 100,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = DEFAULT_INIT) -> None:
         super().__init__(init_cfg=init_cfg)
         if isinstance(outputs, str):
             outputs = (outputs, )

@@ -6,6 +6,8 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 
+from .advisor import DEFAULT_INIT
+
 
 @MODELS.register_module()
 class MWNet(BaseModule):
@@ -18,11 +20,17 @@ class MWNet(BaseModule):
     :class:`MetaOptimWrapper` meta-trains it with the same four phases as
     MFRW/MES. The feature input is accepted and ignored.
 
+    Its layers start as :class:`Advisor`'s do (:data:`DEFAULT_INIT`:
+    :math:`\mathcal{N}(0, 0.01^2)` weights, zero biases; every weight starts
+    at 0.5). MW-Net's code keeps PyTorch's default ``nn.Linear``
+    initialisation: ``init_cfg=None``.
+
     Args:
         feat_dim (int): Unused (the head passes it to every advisor).
         num_classes (int): Unused.
         hidden (int): Hidden units. Defaults to 100 (MW-Net).
-        init_cfg (dict, optional): Initialization config.
+        init_cfg (dict, optional): Initialization config. Defaults to
+            :data:`DEFAULT_INIT`; ``None`` keeps PyTorch's default.
     """
 
     outputs = ('sample_weight', )
@@ -31,7 +39,7 @@ class MWNet(BaseModule):
                  feat_dim: int = 0,
                  num_classes: int = 0,
                  hidden: int = 100,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = DEFAULT_INIT) -> None:
         super().__init__(init_cfg=init_cfg)
         if not isinstance(hidden, int) or hidden <= 0:
             raise ValueError(f'hidden={hidden} must be a positive integer.')

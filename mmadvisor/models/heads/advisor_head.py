@@ -43,6 +43,11 @@ class AdvisorHead(LinearClsHead):
         loss (dict): Training loss. Must be a :class:`MetaEqualizationLoss`
             when the advisor has the ``'mes'`` output. Defaults to
             ``dict(type='MetaEqualizationLoss', rho=0.9)``.
+        init_cfg (dict, optional): Initialization of the head's ``fc``:
+            :math:`\mathcal{N}(0, 0.01^2)` weights, zero biases, as
+            ``LinearClsHead``'s. The advisor initialises its own layers
+            (its ``init_cfg``); a ``layer='Linear'`` config given here
+            reaches the advisor's layers too, before the advisor's own.
         **kwargs: Other arguments of :class:`LinearClsHead`.
     """
 
@@ -51,11 +56,14 @@ class AdvisorHead(LinearClsHead):
                  in_channels: int,
                  advisor: dict = dict(type='Advisor'),
                  loss: dict = dict(type='MetaEqualizationLoss', rho=0.9),
+                 init_cfg: Optional[dict] = dict(
+                     type='Normal', std=0.01, override=dict(name='fc')),
                  **kwargs) -> None:
         super().__init__(
             num_classes=num_classes,
             in_channels=in_channels,
             loss=loss,
+            init_cfg=init_cfg,
             **kwargs)
         if isinstance(advisor, dict):
             advisor = MODELS.build(
