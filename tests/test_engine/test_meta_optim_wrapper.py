@@ -398,3 +398,29 @@ def test_missing_meta_dataloader_is_named(toy):
                          batch_size=2, dataset=dict(type='Digits'),
                          sampler=dict(type='DefaultSampler')))))(model)
         wrapper.meta_dataloader
+
+
+def test_param_scheduler_counts_the_real_step(toy):
+    """MMEngine's schedulers wrap the optim wrapper's ``step`` to check it
+    ran before theirs; phase 4 steps through it, so a scheduled advisor
+    run gets no "scheduler.step() before optimizer.step()" warning, and the
+    schedule moves the classifier's lr (never the advisor's)."""
+    import warnings
+
+    from mmengine.optim import MultiStepLR
+    model = toy['classifier']()
+    wrapper = toy['wrapper'](model, toy['meta'])
+    lr = wrapper.get_lr()['lr'][0]
+    scheduler = MultiStepLR(wrapper, milestones=[1], gamma=0.1,
+                            by_epoch=False)
+    batch = toy['batch'](toy['train'], range(6))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        for _ in range(2):
+            model.train_step(batch, wrapper)
+            scheduler.step()
+    assert not [w for w in caught if 'optimizer.step()' in str(w.message)]
+    assert wrapper._global_step == 1  # -1 + one per real step
+    assert wrapper.get_lr()['lr'] == [pytest.approx(0.1 * lr)]
+    assert wrapper.get_lr()['meta_lr'] == [
+        wrapper.meta_optimizer.defaults['lr']]

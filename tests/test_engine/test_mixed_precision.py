@@ -54,13 +54,15 @@ def test_step_skips_an_overflow_and_lowers_the_scale():
     scaling = LossScaling(True, init_scale=4.0)
     calls = []
     # a finite step: the gradient reaches the optimizer unscaled
-    scaling.step((w * 2).sum(), opt, lambda: calls.append('sync'),
-                  lambda: calls.append(w.grad.item()))
-    assert calls == ['sync', 2.0]  # clipping sees the unscaled gradient
+    scaling.backward((w * 2).sum())
+    assert w.grad.item() == 8.0  # scaled by 4
+    scaling.step(opt, lambda: calls.append(w.grad.item()))
+    assert calls == [2.0]  # clipping sees the unscaled gradient
     assert w.item() == 0.0  # 1 - 0.5 * 2
     opt.zero_grad()
     # an overflow: no step, the scale halves
-    scaling.step((w * float('inf')).sum(), opt, lambda: None, lambda: None)
+    scaling.backward((w * float('inf')).sum())
+    scaling.step(opt, lambda: None)
     assert w.item() == 0.0
     assert scaling.scaler.get_scale() == 2.0
     state = scaling.state_dict()
@@ -72,5 +74,7 @@ def test_step_skips_an_overflow_and_lowers_the_scale():
 def test_step_without_scaling_is_backward_then_step():
     w = torch.nn.Parameter(torch.tensor([1.0]))
     opt = torch.optim.SGD([w], lr=0.25)
-    LossScaling(False).step((w * 4).sum(), opt, lambda: None, lambda: None)
+    scaling = LossScaling(False)
+    scaling.backward((w * 4).sum())
+    scaling.step(opt, lambda: None)
     assert w.item() == 0.0

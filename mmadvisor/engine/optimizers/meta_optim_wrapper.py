@@ -359,11 +359,9 @@ class MetaOptimWrapper(OptimWrapper):
             loss = model.head.advised_loss(batch.feats, batch.labels, advice,
                                            batch.beta)
         self._check_finite(loss, 'training loss')
-        self.loss_scaling.step(
-            loss, self.optimizer,
-            after_backward=lambda: rank_sync.sync_grads(self.optimizer),
-            before_step=self._clip_grad if self.clip_grad_kwargs else
-            lambda: None)
+        self.loss_scaling.backward(loss)
+        rank_sync.sync_grads(self.optimizer)
+        self.step()
         self.zero_grad()
         if self.record_advice:
             self.latest_advice = batch.advice_record(advice)
@@ -410,6 +408,19 @@ class MetaOptimWrapper(OptimWrapper):
         lr = super().get_lr()
         lr['meta_lr'] = [g['lr'] for g in self.meta_optimizer.param_groups]
         return lr
+
+    def step(self, **kwargs) -> None:
+        """The classifier's optimizer step of phase 4, after the gradients
+        are in place: unscale float16 gradients, clip (``clip_grad``), step.
+
+        MMEngine's override point (as ``AmpOptimWrapper.step``): the
+        parameter schedulers count the optim wrapper's ``step`` calls, so
+        the real step goes through here.
+        """
+        self.loss_scaling.step(
+            self.optimizer,
+            before_step=self._clip_grad if self.clip_grad_kwargs else
+            lambda: None)
 
     def update_params(self, loss: torch.Tensor, *args, **kwargs) -> None:
         raise RuntimeError(

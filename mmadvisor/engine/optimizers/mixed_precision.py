@@ -76,27 +76,25 @@ class LossScaling:
         return self.scaler is not None and not all(
             torch.isfinite(g).all() for g in grads if g is not None)
 
-    def step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer,
-             after_backward: Callable[[], None],
+    def backward(self, loss: torch.Tensor) -> None:
+        """The backward of the training loss (phase 4), scaled for float16
+        (the scaler's own ``scale``)."""
+        (loss if self.scaler is None else self.scaler.scale(loss)).backward()
+
+    def step(self, optimizer: torch.optim.Optimizer,
              before_step: Callable[[], None]) -> None:
-        """Backward of ``loss`` and the optimizer's step (phase 4).
+        """The optimizer's step after :meth:`backward` (phase 4): for
+        float16, unscale, skip on overflow and update the scale.
 
         Args:
-            loss (torch.Tensor): The training loss.
             optimizer (Optimizer): The classifier's optimizer.
-            after_backward (callable): Called with the gradients in place
-                (still scaled), e.g. to average them over ranks.
             before_step (callable): Called with unscaled gradients, e.g.
                 to clip them.
         """
         if self.scaler is None:
-            loss.backward()
-            after_backward()
             before_step()
             optimizer.step()
             return
-        self.scaler.scale(loss).backward()
-        after_backward()
         self.scaler.unscale_(optimizer)
         before_step()
         self.scaler.step(optimizer)
