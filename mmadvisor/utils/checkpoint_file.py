@@ -29,14 +29,21 @@ class CheckpointFileError(ValueError):
     """A checkpoint file that cannot be read, or does not fit the model."""
 
 
+#: torch's words for a pickled global that ``weights_only`` refuses: "Unsupported
+#: global: GLOBAL x.y" (torch 2.4-2.6) or "Trying to load unsupported GLOBAL
+#: posix.system whose module posix is blocked" (later releases).
+_UNSUPPORTED_GLOBAL = re.compile(r'((?:Trying to load )?unsupported global'
+                                 r'[^\n]*)', re.I)
+
+
 def _reason(err: BaseException) -> str:
     """torch's message, cut to the part that says what is wrong."""
     text = str(err)
-    match = re.search(r'WeightsUnpickler error:\s*(.*?)(\n\n|$)', text,
-                      re.S)
+    match = _UNSUPPORTED_GLOBAL.search(text) or re.search(
+        r'WeightsUnpickler error:\s*(.*?)(\n\n|$)', text, re.S)
     if match:
         text = match.group(1)
-    text = text.strip().split('. ')[0].strip()
+    text = text.strip().split('. ')[0].strip().rstrip('.')
     return f'{type(err).__name__}: {text}' if text else type(err).__name__
 
 
@@ -74,7 +81,7 @@ def load_checkpoint_file(path: str, map_location='cpu') -> dict:
         checkpoint = torch.load(
             path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
-        if 'Unsupported global' in str(err):
+        if _UNSUPPORTED_GLOBAL.search(str(err)):
             raise CheckpointFileError(
                 f'checkpoint {path!r} holds objects that loading with '
                 f'weights_only=True refuses ({_reason(err)}). It was not '

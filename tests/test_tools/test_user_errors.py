@@ -231,6 +231,36 @@ def test_broken_checkpoints_name_the_file(advisor_run, tmp_path, kind):
         'not a readable PyTorch checkpoint' in message
 
 
+class _RunsACommand:
+    """Unpickles into ``os.system(...)``: what a malicious checkpoint
+    holds."""
+
+    def __reduce__(self):
+        return (os.system, ('echo the checkpoint ran a command',))
+
+
+def test_a_checkpoint_that_would_run_code_is_refused(advisor_run, tmp_path,
+                                                     capfd):
+    tmp, work_dir = advisor_run
+    checkpoint = torch.load(work_dir / 'epoch_2.pth', weights_only=False)
+    checkpoint['meta']['payload'] = _RunsACommand()
+    bad = tmp_path / 'malicious.pth'
+    torch.save(checkpoint, bad)
+    for tool, argv in (
+            ('test.py', (tiny_config(tmp), bad, '--work-dir',
+                         tmp_path / 'test')),
+            ('train.py', (tiny_config(tmp), '--work-dir', tmp_path / 'train',
+                          '--resume', bad))):
+        with pytest.raises(SystemExit) as err:
+            run_tool(tool, *argv)
+        message = str(err.value)
+        # the plug-in's explanation, with torch's reason (its wording
+        # changed from "Unsupported global" to "unsupported GLOBAL")
+        assert str(bad) in message and 'never loads' in message, message
+        assert 'posix.system' in message or 'os.system' in message, message
+    assert 'the checkpoint ran a command' not in capfd.readouterr().out
+
+
 def test_test_tool_refuses_weights_of_another_model(tmp_path):
     from mmengine.config import Config
     from mmpretrain.registry import MODELS
