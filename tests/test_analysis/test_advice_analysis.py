@@ -126,6 +126,24 @@ def test_find_label_issues(work_dir, capsys):
     assert '| score | AUROC |' in capsys.readouterr().out
 
 
+def test_find_label_issues_without_cleanlab(work_dir, tmp_path, capsys,
+                                           monkeypatch):
+    """cleanlab is the baseline of the evaluation only: without it the
+    ranking and the evaluation of the advisor's scores are written and the
+    tool says what it left out (no traceback after the CSV)."""
+    for name in ('cleanlab', 'cleanlab.filter', 'cleanlab.rank'):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails
+    load_tool('find_label_issues').main(
+        [str(work_dir), '--no-images', '--out-dir', str(tmp_path)])
+    assert 'cleanlab is not installed' in capsys.readouterr().out
+    table = json.loads((tmp_path / 'evaluation_epoch2.json').read_text())
+    methods = {r['method'] for r in table['table']}
+    assert 'combined' in methods and 'pre_loss' in methods
+    assert not any(m.startswith('cleanlab') for m in methods)
+    assert len(list(csv.DictReader(
+        open(tmp_path / 'label_issues_epoch2.csv')))) == 200
+
+
 def test_without_noise_flags(work_dir, tmp_path, capsys):
     (tmp_path / 'advice').mkdir()
     rec = load_advice(str(work_dir))
