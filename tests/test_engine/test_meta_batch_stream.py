@@ -67,6 +67,22 @@ def test_config_and_class_checks(toy):
     stream_of(toy['meta']).check_classes(3)  # covers 0, 1, 2
 
 
+class SeededMetaSampler(MetaSampler):
+    """A user's subclass."""
+
+
+@pytest.mark.parametrize('kind', [MetaSampler, SeededMetaSampler,
+                                  'mmpretrain.MetaSampler'])
+def test_new_style_config_gives_the_sampler_class(toy, kind):
+    """A pure-Python config names the sampler by its class, not a string."""
+    stream = MetaBatchStream(dict(
+        batch_size=3, dataset=toy['meta'], collate_fn=dict(
+            type='pseudo_collate'),
+        sampler=dict(type=kind, shuffle=True, seed=0)))
+    assert isinstance(stream.loader.sampler, MetaSampler)
+    assert len(stream.next(Identity())[1]) == 3
+
+
 def test_hard_labels_refuses_soft_labels(toy):
     batch = pseudo_collate([toy['meta'][i] for i in range(3)])
     data = Identity().data_preprocessor(batch, False)

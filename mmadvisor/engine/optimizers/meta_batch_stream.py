@@ -8,8 +8,17 @@ from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
 from ...datasets.base_wrapper import dataset_labels
+from ...datasets.samplers import MetaSampler
 
+#: How an old-style (text) config names the meta sampler; a new-style
+#: (pure-Python) config gives the class itself (or a subclass).
 SAMPLERS = ('MetaSampler', 'mmpretrain.MetaSampler')
+
+
+def is_meta_sampler(kind) -> bool:
+    """Whether a sampler config's ``type`` is :class:`MetaSampler`."""
+    return kind in SAMPLERS or (isinstance(kind, type)
+                                and issubclass(kind, MetaSampler))
 
 
 class MetaBatchStream:
@@ -52,9 +61,9 @@ class MetaBatchStream:
             from mmengine.runner import Runner
             cfg = dict(self._cfg)
             sampler = dict(cfg.get('sampler') or dict(type='MetaSampler'))
-            if sampler.get('type') not in SAMPLERS:
+            if not is_meta_sampler(sampler.get('type')):
                 raise ValueError(
-                    f"meta_dataloader.sampler.type='{sampler.get('type')}': "
+                    f"meta_dataloader.sampler.type={sampler.get('type')!r}: "
                     'the meta set is drawn every iteration from an endless, '
                     "resumable stream; use dict(type='MetaSampler', "
                     'shuffle=True, seed=...).')
