@@ -375,3 +375,27 @@ def test_collapsing_advice_warns_once(tmp_path):
     assert 'sigmoid is saturated' in log
     assert 'lower optim_wrapper.meta_optimizer.lr (now 3), e.g. to 0.3' \
         in log
+
+
+def test_advisor_on_a_model_whose_backbone_classifies_is_explained(tmp_path):
+    """MMPretrain's LeNet-5 config classifies in the backbone and has a
+    bare ClsHead: the advisor's head says what to set (was: "missing 2
+    required positional arguments")."""
+    config = tmp_path / 'lenet5_advisor.py'
+    config.write_text(
+        "_base_ = ['mmpretrain::lenet/lenet5_mnist.py',\n"
+        "          'mmadvisor::_base_/methods/mfrw-mes.py']\n"
+        "model = {{_base_.advisor_model}}\n")
+    with pytest.raises(ValueError, match=r'AdvisorHead needs num_classes '
+                       r'and in_channels.*backbone=dict\(num_classes=-1\)'):
+        train(config, '--work-dir', tmp_path / 'run')
+    # what the message says to do builds
+    fixed = tmp_path / 'lenet5_advisor_fixed.py'
+    fixed.write_text(
+        "_base_ = './lenet5_advisor.py'\n"
+        "model = dict(backbone=dict(num_classes=-1), head=dict("
+        "num_classes=10, in_channels=84))\n")
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS
+    model = MODELS.build(Config.fromfile(str(fixed)).model)
+    assert model.head.advisor.feat_dim == 84

@@ -52,13 +52,27 @@ class AdvisorHead(LinearClsHead):
     """
 
     def __init__(self,
-                 num_classes: int,
-                 in_channels: int,
+                 num_classes: Optional[int] = None,
+                 in_channels: Optional[int] = None,
                  advisor: dict = dict(type='Advisor'),
                  loss: dict = dict(type='MetaEqualizationLoss', rho=0.9),
                  init_cfg: Optional[dict] = dict(
                      type='Normal', std=0.01, override=dict(name='fc')),
                  **kwargs) -> None:
+        missing = [name for name, value in (('num_classes', num_classes),
+                                            ('in_channels', in_channels))
+                   if value is None]
+        if missing:
+            raise ValueError(
+                f'AdvisorHead needs {" and ".join(missing)}: the advisor '
+                'reads the backbone\'s feature vector and the head maps it to '
+                'the classes. A config on top of a model whose head is a '
+                'plain ClsHead (its backbone classifies by itself, e.g. '
+                "MMPretrain's LeNet5(num_classes=10)) must make the backbone "
+                'return features and size the head: for LeNet5 '
+                'model=dict(backbone=dict(num_classes=-1), '
+                "head=dict(type='AdvisorHead', num_classes=10, "
+                'in_channels=84)).')
         super().__init__(
             num_classes=num_classes,
             in_channels=in_channels,
