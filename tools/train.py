@@ -200,11 +200,8 @@ def main():
             raise ValueError('--overwrite deletes the run that --resume '
                              'continues: pass only one of them.')
         main_process = launch_rank() == 0
-        removed = check_work_dir(cfg.work_dir, bool(cfg.get('resume')),
-                                 args.overwrite, main_process)
-        if removed and main_process:
-            print(f'--overwrite: deleted {", ".join(removed)} from '
-                  f'{cfg.work_dir}')
+        check_work_dir(cfg.work_dir, bool(cfg.get('resume')),
+                       args.overwrite, main_process)
         if cfg.get('resume'):
             path = resume_checkpoint(cfg)
             checkpoint = load_checkpoint_file(path)

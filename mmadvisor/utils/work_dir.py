@@ -14,8 +14,13 @@ from typing import List
 
 #: Timestamped log folders of MMEngine runs (``20261128_101500``).
 LOG_DIR = re.compile(r'\d{8}_\d{6}')
-#: What a run writes besides its logs.
+#: What a run writes besides its logs and checkpoints.
 RUN_OUTPUTS = ('last_checkpoint', 'generated', 'advice')
+#: The checkpoints MMEngine's ``CheckpointHook`` writes (default names:
+#: ``epoch_N.pth``, ``iter_N.pth``, ``best_<metric>_epoch_N.pth``). Other
+#: files (e.g. a ``classifier.pth`` stripped into the work dir) are the
+#: user's and are never deleted.
+RUN_CHECKPOINT = re.compile(r'(?:best_.+_)?(?:epoch|iter)_\d+\.pth')
 
 
 class WorkDirError(RuntimeError):
@@ -24,14 +29,15 @@ class WorkDirError(RuntimeError):
 
 def earlier_run(work_dir: str) -> List[str]:
     """The outputs of an earlier run in ``work_dir`` that a new run would
-    overwrite or mix with: checkpoints (``*.pth``), ``last_checkpoint``,
-    ``generated/`` and ``advice/``. Log folders alone do not count (each
-    run logs into a folder of its own)."""
+    overwrite or mix with: its checkpoints (:data:`RUN_CHECKPOINT`),
+    ``last_checkpoint``, ``generated/`` and ``advice/``. Log folders alone
+    do not count (each run logs into a folder of its own), nor do files a
+    run does not write."""
     if not osp.isdir(work_dir):
         return []
     return sorted(
         name for name in os.listdir(work_dir)
-        if name in RUN_OUTPUTS or name.endswith('.pth'))
+        if name in RUN_OUTPUTS or RUN_CHECKPOINT.fullmatch(name))
 
 
 def check_work_dir(work_dir: str, resume: bool, overwrite: bool,
@@ -43,7 +49,8 @@ def check_work_dir(work_dir: str, resume: bool, overwrite: bool,
         work_dir (str): The new run's work dir.
         resume (bool): The new run continues the one in ``work_dir``.
         overwrite (bool): Delete the earlier run's outputs (and its log
-            folders) first; only ``main_process`` deletes.
+            folders) first, saying what before it deletes; only
+            ``main_process`` deletes. Files a run does not write stay.
         main_process (bool): Whether this is the process of rank 0.
 
     Returns:
@@ -69,6 +76,11 @@ def check_work_dir(work_dir: str, resume: bool, overwrite: bool,
             if LOG_DIR.fullmatch(n) and osp.isdir(osp.join(work_dir, n))]
     removed = sorted(found + logs)
     if main_process:
+        kept = sorted(set(os.listdir(work_dir)) - set(removed))
+        print(f'--overwrite: deleting the earlier run in {work_dir}: '
+              f'{", ".join(removed)}' + (
+                  f' (kept, not written by a run: {", ".join(kept)})'
+                  if kept else ''), flush=True)
         for name in removed:
             path = osp.join(work_dir, name)
             if osp.isdir(path) and not osp.islink(path):

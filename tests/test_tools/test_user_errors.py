@@ -114,17 +114,30 @@ def test_two_runs_of_a_config_without_work_dir_collide(tmp_path,
     assert osp.getmtime(first) == stamp
 
 
-def test_overwrite_deletes_the_earlier_run(tmp_path):
+def test_overwrite_deletes_the_earlier_run_only(tmp_path, capsys):
+    """--overwrite deletes what a run wrote, says so before it deletes,
+    and keeps the user's files (the README strips the advisor into the
+    work dir: classifier.pth)."""
     config = tiny_config(tmp_path)
     work_dir = tmp_path / 'run'
     train(config, '--work-dir', work_dir)
     (work_dir / 'advice').mkdir()
     (work_dir / 'advice' / 'epoch_2.npz').write_bytes(b'old run')
+    run_tool('model_converters/strip_advisor.py', work_dir / 'epoch_2.pth',
+             work_dir / 'classifier.pth')
+    (work_dir / 'notes.txt').write_text('mine')
+    capsys.readouterr()
     train(config, '--work-dir', work_dir, '--overwrite', '--cfg-options',
           'train_cfg.max_epochs=1')
+    out = capsys.readouterr().out
+    said = out.index('--overwrite: deleting the earlier run')
+    assert 'epoch_2.pth' in out[said:].splitlines()[0]
+    assert 'kept, not written by a run: classifier.pth, notes.txt' in out
     assert not (work_dir / 'advice').exists()
     assert not (work_dir / 'epoch_2.pth').exists()
     assert (work_dir / 'epoch_1.pth').exists()
+    assert (work_dir / 'classifier.pth').exists()
+    assert (work_dir / 'notes.txt').read_text() == 'mine'
     assert len(glob.glob(str(work_dir / '2*_*'))) == 1  # one run's logs
 
 
