@@ -21,7 +21,8 @@ from mmadvisor.utils.launch import (META_WRAPPERS,
                                     add_check_hooks, apply_amp,
                                     dist_timeout, finish_distributed,
                                     init_cpu_distributed, launch_rank)
-from mmadvisor.utils.work_dir import WorkDirError, check_work_dir  # noqa
+from mmadvisor.utils.work_dir import (RUN_CHECKPOINT, WorkDirError,  # noqa
+                                      check_work_dir)
 
 #: What stops a run before it starts: printed without a traceback. (A
 #: missing file stays a FileNotFoundError.)
@@ -156,6 +157,17 @@ def resume_checkpoint(cfg: Config) -> str:
             'or drop --resume to start a new run.')
     with open(pointer) as f:
         path = f.read().strip()
+    if not path or not osp.isfile(path):
+        found = sorted(
+            (n for n in os.listdir(cfg.work_dir) if RUN_CHECKPOINT.fullmatch(n)),
+            key=lambda n: osp.getmtime(osp.join(cfg.work_dir, n)))
+        what = 'is empty' if not path else f'names {path!r}, which is missing'
+        hint = (f'resume from the newest checkpoint there: --resume '
+                f'{osp.join(cfg.work_dir, found[-1])}' if found else
+                'the work dir holds no checkpoint to resume: drop --resume')
+        raise CheckpointFileError(
+            f'--resume: {pointer} {what} (the run was probably stopped while '
+            f'writing it, e.g. on a full disk); {hint}.')
     cfg.load_from = path
     return path
 

@@ -197,6 +197,26 @@ def test_resume_that_rewrites_the_past_schedule_stops(interrupted, tmp_path):
               'param_scheduler.end=4', 'train_cfg.max_epochs=4')
 
 
+@pytest.mark.parametrize('pointer', ['', 'gone'])
+def test_resume_with_an_empty_or_stale_pointer_names_both(advisor_run,
+                                                          tmp_path, pointer):
+    """After a full disk: an empty (or stale) last_checkpoint beside a
+    complete checkpoint. --resume names the pointer and the checkpoint to
+    resume from instead (it does not pick one silently)."""
+    tmp, work_dir = advisor_run
+    run = tmp_path / 'run'
+    shutil.copytree(work_dir, run)
+    target = '' if not pointer else str(run / 'epoch_9.pth')
+    (run / 'last_checkpoint').write_text(target)
+    expected = ('is empty' if not pointer else
+                f"names '{target}', which is missing")
+    with pytest.raises(SystemExit) as err:
+        train(tiny_config(tmp), '--work-dir', run, '--resume')
+    message = str(err.value)
+    assert f"{run / 'last_checkpoint'} {expected}" in message, message
+    assert f"--resume {run / 'epoch_2.pth'}" in message, message
+
+
 def test_resume_without_a_checkpoint_stops(tmp_path):
     with pytest.raises(FileNotFoundError, match='found nothing to resume '
                        'in .*empty.*drop --resume'):
