@@ -13,6 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from mmadvisor.datasets.annotation_io import check_custom_ann_files
 from mmadvisor.utils.checkpoint_file import (
     CheckpointFileError, check_state_dict, load_checkpoint_file,
     state_dict_of)
@@ -211,6 +212,7 @@ def main():
         if args.overwrite and cfg.get('resume'):
             raise ValueError('--overwrite deletes the run that --resume '
                              'continues: pass only one of them.')
+        check_custom_ann_files(cfg)
         main_process = launch_rank() == 0
         check_work_dir(cfg.work_dir, bool(cfg.get('resume')),
                        args.overwrite, main_process)

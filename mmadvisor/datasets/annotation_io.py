@@ -7,6 +7,7 @@ helpers parse them strictly: every error names the file, the 1-based line
 number and the offending line, so a corrupt download is found at once
 instead of silently training on the wrong labels.
 """
+import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmengine.fileio import exists, get_text
@@ -125,3 +126,73 @@ def check_files_exist(paths: Sequence[str],
         raise FileNotFoundError(
             f'{len(missing)} of {len(paths)} image files{src} are missing, '
             f'e.g. {missing[:show]}.')
+
+
+#: The dataset types whose ``ann_file`` is MMPretrain's ``CustomDataset``
+#: list: ``relative/path label`` per line (split at the last space).
+CUSTOM_DATASETS = ('CustomDataset', 'mmpretrain.CustomDataset')
+
+
+def custom_ann_files(node, data_root: Optional[str] = None):
+    """The ``ann_file`` of every ``CustomDataset`` in a config subtree (a
+    loader, a dataset, a wrapper of datasets), as its dataset resolves it
+    (relative to ``data_root``), with whether it carries labels."""
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            yield from custom_ann_files(item, data_root)
+        return
+    if not isinstance(node, dict):
+        return
+    kind = node.get('type')
+    kind = getattr(kind, '__name__', kind)
+    if kind in CUSTOM_DATASETS and node.get('ann_file'):
+        root = node.get('data_root', data_root) or ''
+        ann = node['ann_file']
+        yield (ann if osp.isabs(ann) or not root else osp.join(root, ann),
+               node.get('with_label', True))
+    for value in node.values():
+        if isinstance(value, (dict, list, tuple)):
+            yield from custom_ann_files(value, data_root)
+
+
+def check_custom_ann_file(path: str, with_label: bool = True) -> None:
+    """Stop on a ``CustomDataset`` list that MMPretrain would fail to read
+    with an error that names neither file nor line (``not enough values to
+    unpack``) or read wrongly.
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        ValueError: A line is empty (MMPretrain reads every line, blank ones
+            too), or, with labels, is not ``relative/path label`` with an
+            integer label after the last space.
+    """
+    if not exists(path):
+        raise FileNotFoundError(
+            f'ann_file {path!r} does not exist: give the list of the images '
+            '(relative/path label per line), relative to data_root.')
+    for lineno, line in enumerate(get_text(path).splitlines(), start=1):
+        if not line.strip():
+            raise ValueError(
+                f'{path}, line {lineno} is empty: MMPretrain\'s '
+                'CustomDataset reads every line as an image; delete the '
+                'empty line(s) (e.g. sed -i "/^\\s*$/d" FILE).')
+        if with_label:
+            fields = line.strip().rsplit(' ', 1)
+            if len(fields) != 2 or not fields[1].lstrip('-').isdigit():
+                raise ValueError(
+                    f'{path}, line {lineno}: {line.strip()!r} is not '
+                    '"relative/path label" (an integer class index after '
+                    'the last space).')
+
+
+def check_custom_ann_files(cfg) -> None:
+    """:func:`check_custom_ann_file` for every ``CustomDataset`` of a
+    config's loaders (training, validation, test and the meta set)."""
+    loaders = [cfg.get(k) for k in ('train_dataloader', 'val_dataloader',
+                                    'test_dataloader')]
+    loaders.append((cfg.get('optim_wrapper') or {}).get('meta_dataloader'))
+    seen = set()
+    for path, with_label in custom_ann_files([x for x in loaders if x]):
+        if path not in seen:
+            seen.add(path)
+            check_custom_ann_file(path, with_label)

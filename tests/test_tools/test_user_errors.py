@@ -432,3 +432,31 @@ def test_advisor_on_a_model_whose_backbone_classifies_is_explained(tmp_path):
     from mmpretrain.registry import MODELS
     model = MODELS.build(Config.fromfile(str(fixed)).model)
     assert model.head.advisor.feat_dim == 84
+
+
+@pytest.mark.parametrize('bad,expected', [
+    ('\n', 'line 3 is empty'),
+    ('0/1.png\n', "line 3: '0/1.png' is not \"relative/path label\"")])
+def test_custom_dataset_list_with_a_bad_line_names_file_and_line(
+        tmp_path, bad, expected):
+    """An empty line in a CustomDataset list: MMPretrain stops with 'not
+    enough values to unpack', naming neither file nor line."""
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+    from image_folder import write_image_folder
+    lists = write_image_folder(str(tmp_path / 'data'), per_class=2,
+                               meta_per_class=1, test_per_class=1)
+    lines = open(lists['train']).read().splitlines(True)
+    with open(lists['train'], 'w') as f:
+        f.writelines(lines[:2] + [bad] + lines[2:])
+    config = tmp_path / 'own_data.py'
+    config.write_text(
+        f'_base_ = {CE!r}\n'
+        'train_dataloader = dict(dataset=dict(_delete_=True, '
+        f"type='CustomDataset', data_root={str(tmp_path / 'data')!r}, "
+        "ann_file='train.txt', data_prefix='images', "
+        "pipeline=[dict(type='LoadImageFromFile'), "
+        "dict(type='PackInputs')]))\n")
+    with pytest.raises(SystemExit) as err:
+        train(config, '--work-dir', tmp_path / 'run')
+    assert f'{lists["train"]}, {expected}' in str(err.value)
+    assert not (tmp_path / 'run').exists()
