@@ -8,6 +8,7 @@
 so that two chains built from the same data (the training set and the meta
 set) can be compared sample by sample.
 """
+import os.path as osp
 from typing import Any, List, NamedTuple, Optional
 
 import numpy as np
@@ -104,3 +105,37 @@ def shared_sources(a: Sources, b: Sources) -> np.ndarray:
     common = np.intersect1d(a.indices, b.indices)
     keep = [i for i in common if same_sample(a.base, b.base, int(i))]
     return np.asarray(keep, dtype=np.int64)
+
+
+def _files(sources: Sources) -> Optional[dict]:
+    """Normalised file path -> base index of the samples a chain serves,
+    or ``None`` when its base does not read files."""
+    base = sources.base
+    if not hasattr(base, 'get_data_info'):
+        return None
+    files = {}
+    for i in sources.indices:
+        path = base.get_data_info(int(i)).get('img_path')
+        if path is None:
+            return None
+        files[osp.normpath(osp.abspath(str(path)))] = int(i)
+    return files
+
+
+def shared_files(a: Sources, b: Sources) -> List[str]:
+    """The image files that two chains over *different* base datasets both
+    serve (e.g. a training list and a meta list of the same folder), sorted;
+    empty when either base does not read files or both are one dataset
+    (:func:`shared_sources` compares those by index)."""
+    if a.base is b.base:
+        return []
+    fa, fb = _files(a), _files(b)
+    if not fa or not fb:
+        return []
+    return sorted(set(fa) & set(fb))
+
+
+def ann_file_of(sources: Sources) -> str:
+    """The base dataset's ``ann_file`` (or its type), for messages."""
+    return getattr(sources.base, 'ann_file', None) or \
+        type(sources.base).__name__

@@ -460,3 +460,46 @@ def test_custom_dataset_list_with_a_bad_line_names_file_and_line(
         train(config, '--work-dir', tmp_path / 'run')
     assert f'{lists["train"]}, {expected}' in str(err.value)
     assert not (tmp_path / 'run').exists()
+
+
+def _own_data_config(tmp_path, lists, meta_list):
+    """The tiny advisor config (TinyNet) on CustomDataset lists."""
+    pipeline = ("[dict(type='LoadImageFromFile'), dict(type='Resize', "
+                "scale=8), dict(type='PackInputs')]")
+    data = str(tmp_path / 'data')
+
+    def dataset(ann):
+        return (f"dict(_delete_=True, type='CustomDataset', data_root={data!r}, "
+                f"ann_file={ann!r}, data_prefix='images', "
+                f'pipeline={pipeline})')
+    return tiny_config(tmp_path, extra=(
+        f'train_dataloader = dict(dataset={dataset("train.txt")})\n'
+        f'optim_wrapper = dict(meta_dataloader=dict(batch_size=10, '
+        f'dataset={dataset(meta_list)}))\n'
+        f'val_dataloader = dict(dataset={dataset("test.txt")})\n'
+        'test_dataloader = val_dataloader\n'), name='own_data.py')
+
+
+def test_meta_list_whose_images_are_training_images_stops(tmp_path):
+    """Two CustomDataset lists over one folder: the meta list must not name
+    training images (was: trained silently; the index check compares one
+    dataset's indices only)."""
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+    from image_folder import write_image_folder
+    lists = write_image_folder(str(tmp_path / 'data'), per_class=3,
+                               meta_per_class=1, test_per_class=1)
+    train_lines = open(lists['train']).read().splitlines()
+    # every third training line (one image per class) as the "meta" list
+    overlap = [line for line in train_lines[::3]]
+    (tmp_path / 'data' / 'meta_overlap.txt').write_text(
+        '\n'.join(overlap) + '\n')
+    config = _own_data_config(tmp_path, lists, 'meta_overlap.txt')
+    with pytest.raises(ValueError, match=r'10 of the 10 meta-set images are '
+                       r'also in the training set.*Training list: '
+                       r'.*train\.txt; meta list: .*meta_overlap\.txt'):
+        train(config, '--work-dir', tmp_path / 'run')
+    assert not (tmp_path / 'run' / 'epoch_1.pth').exists()
+    # the held-out list trains
+    train(_own_data_config(tmp_path, lists, 'meta.txt'), '--work-dir',
+          tmp_path / 'ok', '--cfg-options', 'train_cfg.max_epochs=1')
+    assert (tmp_path / 'ok' / 'epoch_1.pth').exists()

@@ -5,7 +5,8 @@ from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
 from ...datasets.meta_split import MetaSplit
-from ...datasets.source_indices import shared_sources, source_indices
+from ...datasets.source_indices import (ann_file_of, shared_files,
+                                        shared_sources, source_indices)
 
 
 def _splits(chain: List[Any]) -> str:
@@ -34,6 +35,9 @@ class MetaSetCheckHook(Hook):
        that a meta set taken from another dataset is never flagged.
     3. Stop with the number of shared images and both sides' ``MetaSplit``
        settings if any is left.
+    4. When the two sides are different datasets that read files (e.g. a
+       training list and a meta list of ``CustomDataset``), compare the
+       image files they serve and stop if any is in both.
 
     A run without ``MetaOptimWrapper`` (no meta set) is not checked; a
     wrapper whose index map is unknown is logged once and skipped.
@@ -53,6 +57,15 @@ class MetaSetCheckHook(Hook):
                 'map hides where the samples come from; the meta set was not '
                 'checked against the training set.')
             return
+        files = shared_files(train, meta)
+        if files:
+            raise ValueError(
+                f'{len(files)} of the {len(meta.indices)} meta-set images are '
+                f'also in the training set ({", ".join(files[:3])}'
+                f'{" ..." if len(files) > 3 else ""}): the meta set must be '
+                'clean and held out. Training list: '
+                f'{ann_file_of(train)}; meta list: {ann_file_of(meta)}. '
+                'Remove those images from one of the two lists.')
         shared = shared_sources(train, meta)
         if not len(shared):
             return
