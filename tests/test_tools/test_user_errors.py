@@ -503,3 +503,19 @@ def test_meta_list_whose_images_are_training_images_stops(tmp_path):
     train(_own_data_config(tmp_path, lists, 'meta.txt'), '--work-dir',
           tmp_path / 'ok', '--cfg-options', 'train_cfg.max_epochs=1')
     assert (tmp_path / 'ok' / 'epoch_1.pth').exists()
+
+
+@pytest.mark.parametrize('fast', [True, False])
+def test_amp_on_a_cpu_without_bf16_units_warns(tmp_path, monkeypatch, fast,
+                                               capfd):
+    """--amp without a GPU is only fast where the CPU computes bfloat16
+    natively; elsewhere the run is told (it was silently ~23x slower)."""
+    from mmadvisor.utils import launch
+    monkeypatch.setattr(launch, 'cpu_has_fast_bf16', lambda: fast)
+    work_dir = tmp_path / 'run'
+    train(tiny_config(tmp_path), '--work-dir', work_dir, '--amp',
+          '--cfg-options', 'train_cfg.max_epochs=1')
+    out = capfd.readouterr()
+    warned = 'no native bfloat16 matrix units' in out.out + out.err
+    assert warned == (not fast)
+    assert (work_dir / 'epoch_1.pth').exists()
