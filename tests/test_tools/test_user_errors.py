@@ -519,3 +519,21 @@ def test_amp_on_a_cpu_without_bf16_units_warns(tmp_path, monkeypatch, fast,
     warned = 'no native bfloat16 matrix units' in out.out + out.err
     assert warned == (not fast)
     assert (work_dir / 'epoch_1.pth').exists()
+
+
+@pytest.mark.parametrize('lr,warned', [(1e-6, True), (3e-2, False)])
+def test_advice_that_does_not_move_warns_once(tmp_path, lr, warned):
+    """A short run at a meta lr too small for it: the advice stays at the
+    sigmoid's 0.5 (a user saw advice_w_f 0.5004 -> 0.5019 and nothing
+    said so)."""
+    extra = "custom_hooks = [dict(type='AdviceCollapseHook', still_after=20)]\n"
+    work_dir = tmp_path / 'r'
+    train(tiny_config(tmp_path, extra=extra), '--work-dir', work_dir,
+          '--cfg-options', f'optim_wrapper.meta_optimizer.lr={lr}',
+          'train_cfg.max_epochs=5')  # 20 iterations, 20 advisor updates
+    log = logs(work_dir)
+    assert log.count('the advice has barely moved') == int(warned)
+    if warned:
+        assert 'after 20 advisor updates' in log
+        assert 'meta_optimizer.lr=1e-06' in log and "this run's 20 updates" \
+            in log
