@@ -1,5 +1,6 @@
 """The package's layers: a module imports only from its own layer or the
-ones below it (``structures`` < ``datasets`` < ``models`` < ``engine``)."""
+ones below it (``structures`` < ``datasets`` < ``models`` < ``engine``), and
+nothing of the research harness (``benchmarks/``) or the tools."""
 import ast
 import glob
 import os.path as osp
@@ -50,7 +51,20 @@ def test_no_upward_import(package):
     assert not bad, '\n'.join(bad)
 
 
-def test_the_check_sees_relative_imports(tmp_path):
+def test_the_check_sees_relative_imports():
     module = osp.join(PACKAGE, 'models', 'classifiers',
                       'advisor_classifier.py')
     assert 'structures' in imported_packages(module)
+
+
+def test_package_does_not_import_the_harness():
+    assert not osp.exists(osp.join(PACKAGE, 'experiments'))
+    bad = []
+    for path in glob.glob(osp.join(PACKAGE, '**', '*.py'), recursive=True):
+        for node in ast.walk(ast.parse(open(path).read())):
+            names = [a.name for a in node.names] if isinstance(
+                node, ast.Import) else [node.module or ''] if isinstance(
+                    node, ast.ImportFrom) and not node.level else []
+            if any(n.split('.')[0] in ('benchmarks', 'tools') for n in names):
+                bad.append(osp.relpath(path, ROOT))
+    assert not bad, bad

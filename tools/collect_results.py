@@ -3,7 +3,8 @@
 For each run of the table found among WORK_DIRS, the result is the last
 validation record of MMEngine's scalars log, at the run's last epoch
 (iteration); the thesis' numbers, the runs and the reader are in
-:mod:`mmadvisor.experiments.thesis`, this is its command line. Nothing is
+:mod:`benchmarks.thesis` (the repository's harness, not installed: run
+this tool from a clone), this is its command line. Nothing is
 typed by hand.
 
 Examples::
@@ -19,7 +20,10 @@ import argparse
 import os.path as osp
 import sys
 
-from mmadvisor.experiments import thesis
+# The harness (benchmarks/) is the checkout's, not the installed package's:
+# put the repository root on the path to import it.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from benchmarks import thesis  # noqa: E402
 
 
 def parse_args(argv=None):

@@ -32,9 +32,11 @@ import subprocess
 import sys
 import time
 
-from mmadvisor.experiments import fashion_mnist_benchmark as bench
-
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# The harness (benchmarks/) is the checkout's, not the installed package's:
+# put the repository root on the path to import it.
+sys.path.insert(0, ROOT)
+from benchmarks import fashion_mnist_benchmark as bench  # noqa: E402
 GRID_RUNS = ['lt100/ce@default/seed0', 'lt100/mfrw-mes@meta-lr0.001/seed0']
 BENCH_METHODS = ['ce', 'mfrw-mes', 'fast', 'fast-last', 'head-only']
 

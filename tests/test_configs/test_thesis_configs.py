@@ -17,8 +17,8 @@ from mmengine.runner import load_checkpoint
 from mmengine.visualization import LocalVisBackend
 from mmpretrain.registry import MODELS
 
-from mmadvisor.experiments import thesis
-from mmadvisor.experiments.thesis import get_table
+from benchmarks import thesis
+from benchmarks.thesis import get_table
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(

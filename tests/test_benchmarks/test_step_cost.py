@@ -1,7 +1,7 @@
 """FLOP counting of one training iteration and the floor model."""
 import pytest
 
-from mmadvisor.experiments import step_cost
+from benchmarks import step_cost
 
 
 def test_floor_model_by_hand():
@@ -51,7 +51,7 @@ def test_fast_preset_is_the_preset_file_and_costs_half_way():
 
     from mmengine.config import Config
 
-    from mmadvisor.experiments.fashion_mnist_benchmark import ROOT
+    from benchmarks.fashion_mnist_benchmark import ROOT
     preset = Config.fromfile(osp.join(
         ROOT, 'configs/_base_/methods/mfrw-mes-fast.py')).fast_meta_step
     assert step_cost.METHODS['fast'] == ('mfrw-mes', preset.to_dict())

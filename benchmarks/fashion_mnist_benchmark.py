@@ -1,6 +1,6 @@
 """The Fashion-MNIST benchmark at the shape of the thesis' CIFAR protocols.
 
-One importable place for the benchmark's run list, the config of each run,
+One place for the benchmark's run list, the config of each run,
 the choice of hyper-parameters on the validation split, the result reader
 and the tables; ``tools/benchmarks/fashion_mnist_grid.py`` is its command
 line.
@@ -35,10 +35,9 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import ROOT
 from .runs import provenance, train_and_test
 
-#: The repository root (configs/ sits there).
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DATASET_BASE = 'configs/_base_/datasets/fashion-mnist-bench_{}.py'
 SCHEDULES = {
     30: 'configs/_base_/schedules/fashion-mnist_sgd_30e.py',

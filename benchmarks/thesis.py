@@ -2,7 +2,7 @@
 """The thesis' experiments (tables 2.1-2.4 and 3.1-3.7): its published
 numbers, the runs behind each table and the reader of their results.
 
-One importable place for what ``tools/thesis_grid.py`` (list, print or
+One place for what ``tools/thesis_grid.py`` (list, print or
 train the runs of a table) and ``tools/collect_results.py`` (build a table
 from finished runs) do; the tools are its command lines.
 
@@ -43,8 +43,8 @@ import numpy as np
 
 from mmadvisor.datasets.long_tail_dataset import long_tail_counts
 
-#: The repository root (configs/ sits there).
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from . import ROOT
+
 
 # ----------------------------------------------------------------------
 # The thesis' numbers

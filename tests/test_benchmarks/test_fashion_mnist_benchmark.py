@@ -11,8 +11,8 @@ import pytest
 from mmengine.registry import init_default_scope
 
 from fashion_mnist_files import write_fashion_mnist
-from mmadvisor.experiments import fashion_mnist_benchmark as bench
-from mmadvisor.experiments.runs import train_and_test
+from benchmarks import fashion_mnist_benchmark as bench
+from benchmarks.runs import train_and_test
 
 SEEDS = [0, 1, 2]
 
