@@ -13,7 +13,7 @@ custom_hooks = [
 ]
 
 # No model_wrapper_cfg: a config without an advisor keeps MMEngine's DDP
-# wrapper; the advisor methods add meta_runtime.py (through
-# recipes/meta/) or place their fragment's advisor_model_wrapper.
+# wrapper (the recipes say so); an advisor config places its method
+# fragment's advisor_model_wrapper (configs/_base_/methods/).
 
 randomness = dict(seed=0, deterministic=False)
