@@ -17,8 +17,7 @@ from mmadvisor.utils.checkpoint_file import (
     CheckpointFileError, check_state_dict, load_checkpoint_file,
     state_dict_of)
 from mmadvisor.utils.dist_progress import explain_failure
-from mmadvisor.utils.launch import (META_WRAPPERS,
-                                    add_check_hooks, apply_amp,
+from mmadvisor.utils.launch import (META_WRAPPERS, apply_amp,
                                     dist_timeout, finish_distributed,
                                     init_cpu_distributed, launch_rank)
 from mmadvisor.utils.work_dir import WorkDirError, check_work_dir  # noqa
@@ -193,7 +192,6 @@ def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
-    add_check_hooks(cfg)
     checkpoint = path = None
     try:
         if args.overwrite and cfg.get('resume'):

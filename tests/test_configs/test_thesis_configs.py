@@ -52,10 +52,18 @@ def load(rel):
 # every config parses and its model builds ------------------------------------
 
 
+#: The plug-in's checks (configs/_base_/check_hooks.py), which every config
+#: must carry under every launcher.
+CHECK_HOOKS = [h['type'] for h in Config.fromfile(osp.join(
+    ROOT, 'configs', '_base_', 'check_hooks.py')).custom_hooks]
+
+
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(c, ROOT) for c in CONFIGS])
 def test_config_parses_and_model_builds(path):
     cfg = load(path)
+    hooks = [h['type'] for h in cfg.get('custom_hooks', [])]
+    assert hooks[:len(CHECK_HOOKS)] == CHECK_HOOKS, hooks
     model_cfg = cfg.model.copy()
     # no download in tests: the ImageNet-pretrained weights are not loaded
     model_cfg.backbone = dict(model_cfg.backbone)
