@@ -2,7 +2,7 @@
 
 The flags are MMPretrain's ``tools/train.py`` flags. Examples::
 
-    python tools/train.py configs/quickstart/cnn_mfrw-mes_digits-flip0.6.py
+    python tools/train.py configs/quickstart/resnet20-mfrw-mes_1xb64_digits-flip0.6.py
     bash tools/dist_train.sh CONFIG 8 --amp
 """
 import argparse
