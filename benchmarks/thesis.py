@@ -174,7 +174,8 @@ _CLOTHING_CITED = (
     ('JoCoR [69]', 70.30, None), ('S-adaptation [17]', 70.36, None),
     ('M-correction [2]', 71.00, None), ('MLC [68]', 71.06, None),
     ('Joint-Optim [61]', 72.16, None), ('MLNT [36]', 73.47, None),
-    ('P-correction [73]', 73.49, None), ('MW-Net [57]', 73.72, 'mw-net_thesis'),
+    ('P-correction [73]', 73.49, None),
+    ('MW-Net [57]', 73.72, 'mw-net_thesis'),
     ('MentorMix [25]', 74.30, None), ('FaMUS [71]', 74.43, None),
     ('DivideMix [35]', 74.76, None), ('AugDesc [46]', 75.11, None),
     ('MFRW', 75.35, 'mfrw'))

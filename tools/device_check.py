@@ -21,7 +21,9 @@ It writes into ``--out``:
 
 ``--cpu-smoke`` runs the same steps on the CPU in a minute (LeNet-5
 benchmark, one-epoch grid runs; the CUDA tests skip): CI runs it so the
-script works when a GPU is lent. Exits non-zero when a step fails.
+script works when a GPU is lent. Exits non-zero when a step fails. Run it
+from a clone: the benchmark runs are the repository's harness
+(``benchmarks/``, not installed).
 """
 import argparse
 import json

@@ -218,7 +218,7 @@ def main():
     for name, _, _, ckpt in rows:
         print(f'[{name}] checkpoint: {ckpt}')
     if args.update_readme:
-        sys.path.insert(0, ROOT)  # the README writer: benchmarks/, not installed
+        sys.path.insert(0, ROOT)  # the README writer is benchmarks/'s
         from benchmarks.readme import update_marked_section
         update_marked_section(
             osp.join(ROOT, 'README.md'), 'quickstart-table',

@@ -24,8 +24,8 @@ def test_dump_resolves_inheritance_and_records_lone_fragments(tmp_path):
     write(tmp_path, 'configs/a/a.py',
           "_base_ = '../_base_/model.py'\nmodel = dict(depth=20)\n")
     dump = dump_configs.resolve_all(str(tmp_path))
-    assert sorted(dump) == ['configs/_base_/model.py', 'configs/_base_/part.py',
-                            'configs/a/a.py']
+    assert sorted(dump) == ['configs/_base_/model.py',
+                            'configs/_base_/part.py', 'configs/a/a.py']
     # the child's key merged into the base's dict; tuples as lists
     assert dump['configs/a/a.py'] == {
         'model': {'type': 'M', 'depth': 20, 'sizes': [1, 2]}}
