@@ -94,7 +94,10 @@ setup(
     'image classifiers on noisy and long-tailed labels.',
     long_description=open('README.md').read() if osp.exists('README.md') else '',
     long_description_content_type='text/markdown',
-    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    # benchmarks/ is the research harness of a checkout (tools/ runs it),
+    # not something a user's training imports: it stays out of the wheel.
+    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools',
+                                    'benchmarks', 'benchmarks.*')),
     # the start-up hook of `mmadvisor::` configs (imports nothing)
     py_modules=['_mmadvisor_config_scope'],
     cmdclass={'build_py': build_py_with_configs},

@@ -1,8 +1,15 @@
 """Shared test setup: one thread, the plug-in registered, tiny models."""
 import os
+import os.path as osp
+import sys
 import warnings
 
 os.environ.setdefault('OMP_NUM_THREADS', '1')
+# The research harness (benchmarks/) is imported from the checkout, as
+# its tools do: it is not installed.
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
 import torch  # noqa: E402
 

@@ -57,3 +57,33 @@ def test_ci_runs_the_readme_test_command():
     assert len(lines) == 1 and 'pytest tests' in lines[0]
     with open(osp.join(ROOT, '.ci', 'run')) as f:
         assert 'test-command:start' in f.read()
+
+
+def command_configs():
+    """``(file, path)`` of each ``.py`` argument of a ``python tools/...``
+    command in the READMEs and in the tools' docstrings (a user's own
+    ``my_project/`` config aside)."""
+    import ast
+    import glob
+    docs = [osp.join(ROOT, 'README.md')] + glob.glob(
+        osp.join(ROOT, 'configs', '*', 'README.md'))
+    texts = {p: open(p).read() for p in docs}
+    for tool in glob.glob(osp.join(ROOT, 'tools', '**', '*.py'),
+                          recursive=True):
+        texts[tool] = ast.get_docstring(ast.parse(open(tool).read())) or ''
+    for path, text in texts.items():
+        for line in re.findall(r'python3? tools/\S+\.py[^\n]*', text):
+            for arg in line.split()[2:]:
+                if arg.endswith('.py') and not arg.startswith(
+                        ('my_project/', '$')):
+                    yield osp.relpath(path, ROOT), arg
+
+
+def test_commands_name_configs_that_exist():
+    """A command copied from a README or a tool's docstring runs from the
+    repository root: each config it names is there."""
+    found = list(command_configs())
+    assert len(found) > 10
+    missing = [f'{where}: {arg}' for where, arg in found
+               if not osp.exists(osp.join(ROOT, arg))]
+    assert not missing, '\n'.join(missing)

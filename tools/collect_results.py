@@ -3,7 +3,8 @@
 For each run of the table found among WORK_DIRS, the result is the last
 validation record of MMEngine's scalars log, at the run's last epoch
 (iteration); the thesis' numbers, the runs and the reader are in
-:mod:`mmadvisor.experiments.thesis`, this is its command line. Nothing is
+:mod:`benchmarks.thesis` (the repository's harness, not installed: run
+this tool from a clone), this is its command line. Nothing is
 typed by hand.
 
 Examples::
@@ -12,14 +13,17 @@ Examples::
     python tools/collect_results.py work_dirs --table 3.1
     # the thesis' numbers only, for the READMEs
     python tools/collect_results.py --thesis-only --table 3.1 --method mfrw
-    # rewrite every generated table of the READMEs in place
+    # rewrite every generated table of the READMEs, and the metafiles
     python tools/collect_results.py --update-readmes
 """
 import argparse
 import os.path as osp
 import sys
 
-from mmadvisor.experiments import thesis
+# The harness (benchmarks/) is the checkout's, not the installed package's:
+# put the repository root on the path to import it.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from benchmarks import metafiles, thesis  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -32,7 +36,8 @@ def parse_args(argv=None):
     parser.add_argument('--method', help='keep only this method\'s rows')
     parser.add_argument('--out', help='also write the markdown here')
     parser.add_argument('--update-readmes', action='store_true',
-                        help='regenerate the tables in configs/*/README.md')
+                        help='regenerate the tables in configs/*/README.md '
+                        'and the model zoo\'s configs/*/metafile.yml')
     args = parser.parse_args(argv)
     if not args.update_readmes:
         if not args.table:
@@ -46,7 +51,7 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.update_readmes:
-        for path in thesis.update_readmes():
+        for path in thesis.update_readmes() + metafiles.update_metafiles():
             print(f'updated {osp.relpath(path, thesis.ROOT)}')
         return 0
     try:

@@ -21,7 +21,9 @@ It writes into ``--out``:
 
 ``--cpu-smoke`` runs the same steps on the CPU in a minute (LeNet-5
 benchmark, one-epoch grid runs; the CUDA tests skip): CI runs it so the
-script works when a GPU is lent. Exits non-zero when a step fails.
+script works when a GPU is lent. Exits non-zero when a step fails. Run it
+from a clone: the benchmark runs are the repository's harness
+(``benchmarks/``, not installed).
 """
 import argparse
 import json
@@ -32,9 +34,11 @@ import subprocess
 import sys
 import time
 
-from mmadvisor.experiments import fashion_mnist_benchmark as bench
-
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# The harness (benchmarks/) is the checkout's, not the installed package's:
+# put the repository root on the path to import it.
+sys.path.insert(0, ROOT)
+from benchmarks import fashion_mnist_benchmark as bench  # noqa: E402
 GRID_RUNS = ['lt100/ce@default/seed0', 'lt100/mfrw-mes@meta-lr0.001/seed0']
 BENCH_METHODS = ['ce', 'mfrw-mes', 'fast', 'fast-last', 'head-only']
 

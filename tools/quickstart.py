@@ -218,7 +218,8 @@ def main():
     for name, _, _, ckpt in rows:
         print(f'[{name}] checkpoint: {ckpt}')
     if args.update_readme:
-        from mmadvisor.utils.readme import update_marked_section
+        sys.path.insert(0, ROOT)  # the README writer is benchmarks/'s
+        from benchmarks.readme import update_marked_section
         update_marked_section(
             osp.join(ROOT, 'README.md'), 'quickstart-table',
             '`python tools/quickstart.py`\n\n' + '\n'.join(lines))

@@ -1,7 +1,8 @@
 """Every training run behind a thesis table: config, --cfg-options, work dir.
 
 The runs, their configs, ``--cfg-options`` and work dirs are in
-:mod:`mmadvisor.experiments.thesis`; this is its command line.
+:mod:`benchmarks.thesis` (the repository's harness, not installed: run
+this tool from a clone); this is its command line.
 
 Examples::
 
@@ -15,11 +16,15 @@ Examples::
         --imbalance-factor 50 --noise-ratio 0.4
 """
 import argparse
+import os.path as osp
 import shlex
 import subprocess
 import sys
 
-from mmadvisor.experiments import thesis
+# The harness (benchmarks/) is the checkout's, not the installed package's:
+# put the repository root on the path to import it.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from benchmarks import thesis  # noqa: E402
 
 
 def parse_args(argv=None):

@@ -2,7 +2,7 @@
 
 The flags are MMPretrain's ``tools/train.py`` flags. Examples::
 
-    python tools/train.py configs/quickstart/cnn_mfrw-mes_digits-flip0.6.py
+    python tools/train.py configs/quickstart/resnet20-mfrw-mes_1xb64_digits-flip0.6.py
     bash tools/dist_train.sh CONFIG 8 --amp
 """
 import argparse
@@ -18,8 +18,7 @@ from mmadvisor.utils.checkpoint_file import (
     CheckpointFileError, check_state_dict, load_checkpoint_file,
     state_dict_of)
 from mmadvisor.utils.dist_progress import explain_failure
-from mmadvisor.utils.launch import (META_WRAPPERS,
-                                    add_check_hooks, apply_amp,
+from mmadvisor.utils.launch import (META_WRAPPERS, apply_amp,
                                     dist_timeout, finish_distributed,
                                     init_cpu_distributed, launch_rank)
 from mmadvisor.utils.work_dir import (RUN_CHECKPOINT, WorkDirError,  # noqa
@@ -206,7 +205,6 @@ def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
-    add_check_hooks(cfg)
     checkpoint = path = None
     try:
         if args.overwrite and cfg.get('resume'):

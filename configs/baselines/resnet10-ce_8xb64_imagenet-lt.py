@@ -2,7 +2,9 @@
 # The baseline the advisor run starts from (section 3.5.3: "our method
 # started from a baseline that had been pre-trained on the entire
 # dataset"), trained with the same recipe.
-_base_ = '../_base_/recipes/resnet10_8xb64_imagenet-lt.py'
-# No advisor: no meta set, and MMEngine's DDP wrapper.
+_base_ = [
+    '../_base_/recipes/resnet10_8xb64_imagenet-lt.py',
+    '../_base_/methods/ce.py'
+]
+# No advisor: the recipe's meta set is not used.
 meta_dataloader = None
-model_wrapper_cfg = None

@@ -1,9 +1,18 @@
 # Class-balanced weighting (CBW): inverse-frequency weights. ResNet-32,
 # long-tailed CIFAR-100, AutoAugment + Cutout: thesis table 3.2.
-# Cross-entropy weighted by 1 / n, normalised to sum to C = 100; the class
-# counts n are the BALMS config's.
-_base_ = './resnet32-balms_1xb512-aa-cutout-cos13k_cifar100-lt.py'
-class_weight = [1 / n for n in _base_.class_counts]
+# Cross-entropy weighted by 1 / n, normalised to sum to C = 100; n the class
+# counts below.
+_base_ = [
+    '../_base_/recipes/resnet32_1xb512-aa-cutout-cos13k_cifar100-lt.py',
+    '../_base_/methods/cbw-ce.py'
+]
+# Training images per class of the protocol at IF=100 (the formula of
+# LongTailDataset over the 490 images per class left by the meta split).
+# Another IF needs other counts: take the --cfg-options that
+# tools/thesis_grid.py prints (--options-for), never IF alone.
+class_counts = [int(490 * (1 / 100)**(c / 99)) for c in range(100)]
+class_weight = [1 / n for n in class_counts]
 class_weight = [w * 100 / sum(class_weight) for w in class_weight]
-model = dict(head=dict(loss=dict(
-    _delete_=True, type='CrossEntropyLoss', class_weight=class_weight)))
+model = dict(head=dict(loss=dict(_base_.loss, class_weight=class_weight)))
+# No advisor: the recipe's meta set is not used.
+meta_dataloader = None

@@ -1,6 +1,8 @@
 # Cross-entropy baseline. ResNet-32, long-tailed CIFAR-10, AutoAugment +
 # Cutout: thesis table 3.2.
-_base_ = '../_base_/recipes/resnet32_1xb512-aa-cutout-cos13k_cifar10-lt.py'
-# No advisor: no meta set, and MMEngine's DDP wrapper.
+_base_ = [
+    '../_base_/recipes/resnet32_1xb512-aa-cutout-cos13k_cifar10-lt.py',
+    '../_base_/methods/ce.py'
+]
+# No advisor: the recipe's meta set is not used.
 meta_dataloader = None
-model_wrapper_cfg = None

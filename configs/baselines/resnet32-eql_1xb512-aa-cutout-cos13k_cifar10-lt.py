@@ -1,6 +1,15 @@
 # Softmax Equalization Loss (Tan et al., CVPR 2020; eq. 3.7). ResNet-32,
 # long-tailed CIFAR-10, AutoAugment + Cutout: thesis table 3.2.
-# The class counts are the BALMS config's; lambda and rho the thesis'.
-_base_ = './resnet32-balms_1xb512-aa-cutout-cos13k_cifar10-lt.py'
-model = dict(head=dict(loss=dict(
-    type='SoftmaxEqualizationLoss', lambda_=1.76e-3, rho=0.9)))
+# lambda and rho are the thesis' (the fragment's).
+_base_ = [
+    '../_base_/recipes/resnet32_1xb512-aa-cutout-cos13k_cifar10-lt.py',
+    '../_base_/methods/eql.py'
+]
+# Training images per class of the protocol at IF=100 (the formula of
+# LongTailDataset over the 4990 images per class left by the meta split).
+# Another IF needs other counts: take the --cfg-options that
+# tools/thesis_grid.py prints (--options-for), never IF alone.
+class_counts = [int(4990 * (1 / 100)**(c / 9)) for c in range(10)]
+model = dict(head=dict(loss=dict(_base_.loss, class_counts=class_counts)))
+# No advisor: the recipe's meta set is not used.
+meta_dataloader = None

@@ -1,5 +1,9 @@
 # Focal loss (Lin et al., ICCV 2017; MMPretrain's FocalLoss). ResNet-32,
 # CIFAR-100 with Flip noise: thesis tables 2.1, 3.5.
-_base_ = './resnet32-ce_1xb128_cifar100-flip.py'
-model = dict(head=dict(loss=dict(
-    _delete_=True, type='FocalLoss', gamma=2.0, alpha=0.25)))
+_base_ = [
+    '../_base_/recipes/resnet32_1xb128_cifar100-flip.py',
+    '../_base_/methods/focal.py'
+]
+model = dict(head=dict(loss={{_base_.loss}}))
+# No advisor: the recipe's meta set is not used.
+meta_dataloader = None

@@ -4,8 +4,9 @@ _base_ = [
     # MMPretrain's recipe: model, CIFAR-10 loaders, schedule, runtime.
     'mmpretrain::resnet/resnet18_8xb16_cifar10.py',
     # The method's parts (advisor_model, meta_optimizer) and the runtime of
-    # the advisor methods (the model wrapper that lets the bilevel step
-    # synchronise across GPUs), from mmadvisor's installed configs.
+    # the advisor methods (the plug-in's checks, and the model wrapper that
+    # lets the bilevel step synchronise across GPUs), from mmadvisor's
+    # installed configs.
     'mmadvisor::_base_/methods/mfrw-mes.py',
     'mmadvisor::_base_/meta_runtime.py',
 ]
@@ -44,5 +45,7 @@ optim_wrapper = dict(
         dataset=dict(type='MetaSplit', split='meta', dataset=cifar10_train),
         sampler=dict(type='MetaSampler', shuffle=True)))
 
-# Optional: save the noisy labels and the meta split in work_dir/generated.
-custom_hooks = [dict(type='DumpGeneratedHook')]
+# The plug-in's checks come with meta_runtime.py (custom_hooks: a meta set
+# that overlaps the training set stops the run, under every launcher); it
+# also saves the noisy labels and the meta split in work_dir/generated. To
+# add a hook, keep them: custom_hooks = _base_.custom_hooks + [dict(...)].

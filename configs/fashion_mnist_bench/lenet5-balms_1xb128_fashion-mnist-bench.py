@@ -3,8 +3,9 @@
 # (long_tail_counts over the 5890 per class of the training pool);
 # ClassCountsCheckHook stops a run whose training set has others. The grid
 # tool passes each setting's counts.
-_base_ = './lenet5-ce_1xb128_fashion-mnist-bench.py'
+_base_ = [
+    '../_base_/recipes/lenet5_1xb128_fashion-mnist-bench.py',
+    '../_base_/methods/balms.py'
+]
 class_counts = [5890, 3530, 2116, 1268, 760, 456, 273, 163, 98, 58]
-model = dict(
-    head=dict(
-        loss=dict(type='BalancedSoftmaxLoss', class_counts=class_counts)))
+model = dict(head=dict(loss=dict(_base_.loss, class_counts=class_counts)))

@@ -1,8 +1,12 @@
 # MES advisor (section 3.4.2). ResNet-32, CIFAR-10 with Flip noise: thesis
 # table 3.5.
 _base_ = [
-    '../_base_/recipes/meta/resnet32_1xb128_cifar10-flip.py',
+    '../_base_/recipes/resnet32_1xb128_cifar10-flip.py',
     '../_base_/methods/mes.py'
 ]
 model = {{_base_.advisor_model}}
-optim_wrapper = dict(meta_optimizer={{_base_.meta_optimizer}})
+model_wrapper_cfg = {{_base_.advisor_model_wrapper}}
+optim_wrapper = dict(
+    type='MetaOptimWrapper', constructor='MetaOptimWrapperConstructor',
+    meta_optimizer={{_base_.meta_optimizer}},
+    meta_dataloader={{_base_.meta_dataloader}})

@@ -3,8 +3,6 @@
 # and find_label_issues.py).
 _base_ = './resnet20-mfrw-mes_1xb64_digits-flip0.6.py'
 
-custom_hooks = [
-    dict(type='DumpGeneratedHook'),
-    dict(type='ClassCountsCheckHook'),
-    dict(type='AdviceRecordHook', epochs=[1, 5, 10, 20, 30]),
+custom_hooks = _base_.custom_hooks + [
+    dict(type='AdviceRecordHook', epochs=[1, 5, 10, 20, 30])
 ]

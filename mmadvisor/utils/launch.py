@@ -114,27 +114,3 @@ def finish_distributed() -> None:
         torch_dist.barrier()
         torch_dist.destroy_process_group()
 
-
-#: The plug-in's checks, added to every run by :func:`add_check_hooks`.
-CHECK_HOOKS = ('ClassCountsCheckHook', 'MetaSetCheckHook', 'FiniteLossHook',
-               'AdviceCollapseHook', 'ResumeSchedulerHook',
-               'DistProgressHook')
-
-
-def add_check_hooks(cfg: Config) -> None:
-    """Add the plug-in's checks to ``cfg.custom_hooks`` (those missing).
-
-    Each is a no-op where it does not apply (e.g. the meta-set checks in a
-    run without an advisor); a config that lists one keeps its arguments.
-    See README, "What is checked".
-    """
-    hooks = list(cfg.get('custom_hooks') or [])
-    present = set()
-    for hook in hooks:
-        kind = hook.get('type') if isinstance(hook, dict) else type(hook)
-        present.add(kind.__name__ if isinstance(kind, type) else
-                    str(kind).split('.')[-1])
-    for name in CHECK_HOOKS:
-        if name not in present:
-            hooks.append(dict(type=name))
-    cfg.custom_hooks = hooks

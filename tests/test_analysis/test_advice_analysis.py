@@ -45,8 +45,8 @@ def work_dir(tmp_path_factory):
     cfg = tmp / 'with_advice.py'
     cfg.write_text(
         f'_base_ = {CONFIG!r}\n'
-        "custom_hooks = [dict(type='DumpGeneratedHook'),\n"
-        "                dict(type='AdviceRecordHook', epochs=[1, 2])]\n")
+        "custom_hooks = _base_.custom_hooks + [\n"
+        "    dict(type='AdviceRecordHook', epochs=[1, 2])]\n")
     out = tmp / 'run'
     env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore')
     proc = subprocess.run(

@@ -17,8 +17,8 @@ from mmengine.runner import load_checkpoint
 from mmengine.visualization import LocalVisBackend
 from mmpretrain.registry import MODELS
 
-from mmadvisor.experiments import thesis
-from mmadvisor.experiments.thesis import get_table
+from benchmarks import thesis
+from benchmarks.thesis import get_table
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
@@ -52,10 +52,18 @@ def load(rel):
 # every config parses and its model builds ------------------------------------
 
 
+#: The plug-in's checks (configs/_base_/check_hooks.py), which every config
+#: must carry under every launcher.
+CHECK_HOOKS = [h['type'] for h in Config.fromfile(osp.join(
+    ROOT, 'configs', '_base_', 'check_hooks.py')).custom_hooks]
+
+
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(c, ROOT) for c in CONFIGS])
 def test_config_parses_and_model_builds(path):
     cfg = load(path)
+    hooks = [h['type'] for h in cfg.get('custom_hooks', [])]
+    assert hooks[:len(CHECK_HOOKS)] == CHECK_HOOKS, hooks
     model_cfg = cfg.model.copy()
     # no download in tests: the ImageNet-pretrained weights are not loaded
     model_cfg.backbone = dict(model_cfg.backbone)
@@ -202,7 +210,7 @@ def test_large_scale_long_tail_recipes():
         for r in thesis.table_runs('3.4')
     }
     for ds in ('imagenet-lt', 'places-lt'):
-        ce, adv = runs['ce' + ds], runs['mfrw_mes' + ds]
+        ce, adv = runs['ce' + ds], runs['mfrw-mes' + ds]
         cfg = inet if ds == 'imagenet-lt' else places
         assert cfg.load_from.startswith(ce.work_dir + '/')
         assert adv.cfg_options == [f'load_from={cfg.load_from}']
@@ -245,20 +253,26 @@ def test_class_weights_by_hand():
     """CB and CBW weights of CIFAR-10 at IF=100, normalised to sum to C=10.
 
     CBW, w_c proportional to 1 / n_c: w_9 / w_0 = 4990 / 49 = 101.84.
-    CB, w_c proportional to (1 - b) / (1 - b^n_c) with b = 0.9999,
-    ln b = -1.00005e-4: b^4990 = e^-0.49903 = 0.60712 and
+    CB, w_c proportional to (1 - b) / (1 - b^n_c) with the thesis'
+    b = 0.9999, ln b = -1.00005e-4: b^4990 = e^-0.49903 = 0.60712 and
     b^49 = e^-0.0049002 = 0.99511, so w_9 / w_0 = (1 - 0.60712) /
     (1 - 0.99511) = 0.39288 / 0.0048882 = 80.37.
+    The configs compute their weights from the fragment's beta, the grid
+    its options from the same fragment: both give these numbers.
     """
-    for method, name, ratio in (('cbw', 'cbw-ce', 101.84),
-                                ('cb', 'cb-ce', 80.37)):
-        w = thesis.class_weights(CIFAR10_IF100, method)
+    for method, beta, ratio in (('cbw-ce', None, 101.84),
+                                ('cb-ce', 0.9999, 80.37)):
+        w = thesis.class_weights(CIFAR10_IF100, beta)
         assert sum(w) == pytest.approx(10)
         assert w[9] / w[0] == pytest.approx(ratio, rel=1e-3)
         assert w == sorted(w)  # rarer classes weigh more
-        cfg = load(f'configs/baselines/resnet32-{name}_1xb512-aa-cutout-'
+        cfg = load(f'configs/baselines/resnet32-{method}_1xb512-aa-cutout-'
                    'cos13k_cifar10-lt.py')
         np.testing.assert_allclose(cfg.model.head.loss.class_weight, w)
+        opts = dict(o.split('=', 1) for o in thesis.cfg_options(
+            method, thesis.Setting('cifar10', 100)))
+        np.testing.assert_allclose(
+            json.loads(opts['model.head.loss.class_weight']), w)
     cfg = load('configs/baselines/resnet18-cb-ce_1xb128_cifar10-lt.py')
     weight = cfg.model.head.loss.class_weight
     assert weight[9] / weight[0] == pytest.approx(80.37, rel=1e-3)

@@ -12,7 +12,7 @@ import os.path as osp
 import pytest
 import torch
 
-from mmadvisor.experiments import step_cost
+from benchmarks import step_cost
 
 pytestmark = [
     pytest.mark.cuda,

@@ -1,5 +1,7 @@
 """The plug-in's check hooks on hand-made runners (the tools-level tests
-are in tests/test_tools/test_user_errors.py)."""
+are in tests/test_tools/test_user_errors.py; that every config carries
+them, in tests/test_configs/test_thesis_configs.py)."""
+import os.path as osp
 from types import SimpleNamespace
 
 import pytest
@@ -10,8 +12,8 @@ from mmengine.logging import MMLogger
 from mmengine.optim.scheduler import (CosineAnnealingLR, LinearLR,
                                       MultiStepLR)
 
+from mmadvisor.engine import hooks
 from mmadvisor.engine.hooks import FiniteLossHook, ResumeSchedulerHook
-from mmadvisor.utils.launch import CHECK_HOOKS, add_check_hooks
 
 PER_EPOCH = 5
 
@@ -59,6 +61,23 @@ def resume(first, second, done):
         sched.load_state_dict(state)
     hook.before_train(runner)
     return optimizer, scheds
+
+
+@pytest.mark.parametrize('config', [
+    dict(type='MultiStepLR', by_epoch=True, milestones=[3], gamma=0.1),
+    [dict(type='LinearLR', start_factor=0.1, by_epoch=False, end=3),
+     dict(type='MultiStepLR', milestones=[3])],
+])
+def test_resume_check_lets_a_test_run_through(config):
+    """A test run (tools/test.py, MMPretrain's test.py) runs the config's
+    hooks too, but never builds the schedulers: they stay configs."""
+    runner = SimpleNamespace(param_schedulers=config,
+                             cfg=Config(dict(resume=False)))
+    hook = ResumeSchedulerHook()
+    hook.before_run(runner)
+    hook.after_load_checkpoint(runner, dict(state_dict={}))
+    hook.before_train(runner)
+    assert hook._config_states == []
 
 
 WARMUP = (LinearLR, dict(start_factor=0.1, by_epoch=False, begin=0, end=3))
@@ -118,11 +137,19 @@ def test_non_finite_loss_stops_unless_a_scaler_skips_the_step():
         hook.after_train_iter(runner, 0, None, dict(loss_meta=float('inf')))
 
 
-def test_add_check_hooks_keeps_configured_arguments():
-    cfg = Config(dict(custom_hooks=[
-        dict(type='AdviceCollapseHook', patience=5),
-        dict(type='DumpGeneratedHook')]))
-    add_check_hooks(cfg)
-    types = [h['type'] for h in cfg.custom_hooks]
-    assert sorted(types) == sorted(set(CHECK_HOOKS) | {'DumpGeneratedHook'})
-    assert cfg.custom_hooks[0] == dict(type='AdviceCollapseHook', patience=5)
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+#: Hooks a config adds by choice (they write data), not checks.
+OPT_IN = {'AdviceRecordHook'}
+
+
+def test_check_hooks_file_lists_every_hook_of_the_plug_in():
+    """configs/_base_/check_hooks.py, which every config inherits, lists
+    each hook of ``mmadvisor.engine.hooks`` but the opt-in ones, with no
+    arguments: a new check hook must go there to run under every
+    launcher."""
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', '_base_',
+                                   'check_hooks.py'))
+    listed = [h.type for h in cfg.custom_hooks]
+    assert sorted(listed) == sorted(set(hooks.__all__) - OPT_IN)
+    assert all(set(h) == {'type'} for h in cfg.custom_hooks)

@@ -5,8 +5,7 @@ from mmengine.dataset import pseudo_collate
 from torch.utils.data import DataLoader
 
 from mmadvisor.datasets.samplers import MetaSampler
-from mmadvisor.engine.optimizers.meta_batch_stream import (MetaBatchStream,
-                                                           hard_labels)
+from mmadvisor.engine.optimizers.meta_batch_stream import MetaBatchStream
 
 
 class Identity(torch.nn.Module):
@@ -82,13 +81,3 @@ def test_new_style_config_gives_the_sampler_class(toy, kind):
     assert isinstance(stream.loader.sampler, MetaSampler)
     assert len(stream.next(Identity())[1]) == 3
 
-
-def test_hard_labels_refuses_soft_labels(toy):
-    batch = pseudo_collate([toy['meta'][i] for i in range(3)])
-    data = Identity().data_preprocessor(batch, False)
-    assert hard_labels(data).tolist() == [0, 1, 2]
-    for sample in data['data_samples']:
-        sample.set_gt_score(torch.tensor([1.0, 0.0, 0.0]))
-        del sample.gt_label
-    with pytest.raises(ValueError, match='only gt_score'):
-        hard_labels(data)

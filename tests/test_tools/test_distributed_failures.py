@@ -24,7 +24,8 @@ def test_a_rank_that_stops_answering_is_named(tmp_path):
     config.write_text(f'''_base_ = {CONFIG!r}
 custom_imports = dict(imports=['mmadvisor', 'stall_hook'],
                       allow_failed_imports=False)
-custom_hooks = [dict(type='StallRankHook', rank=1, iteration=2)]
+custom_hooks = _base_.custom_hooks + [
+    dict(type='StallRankHook', rank=1, iteration=2)]
 digits = dict(indices=200, img_size=8)
 train_dataloader = dict(
     batch_size=16, dataset=dict(dataset=dict(dataset=digits)))

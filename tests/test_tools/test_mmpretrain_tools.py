@@ -128,3 +128,30 @@ def test_configs_with_no_workers_say_persistent_workers_false(monkeypatch):
                     and 'persistent_workers' not in loader:
                 unset.append(f'{osp.relpath(path, ROOT)}: {key}')
     assert not unset, '\n'.join(unset)
+
+
+def test_both_train_tools_refuse_an_overlapping_meta_set(tmp_path):
+    """The check hooks come with the configs, not with a launcher: a meta
+    set drawn with another seed than the training side's (most of its
+    images are training images) stops MMPretrain's own train.py as it
+    stops this repository's, before anything is trained, with the same
+    message."""
+    options = ['--cfg-options', *TINY,
+               'optim_wrapper.meta_dataloader.dataset.seed=1']
+    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore')
+    messages = {}
+    for name, tool in (('mmpretrain', osp.join(MIM_TOOLS, 'train.py')),
+                       ('mmadvisor', osp.join(ROOT, 'tools', 'train.py'))):
+        work_dir = tmp_path / name
+        proc = subprocess.run(
+            [sys.executable, tool, CONFIG, '--work-dir', str(work_dir),
+             *options], cwd=str(tmp_path), env=env, capture_output=True,
+            text=True)
+        assert proc.returncode != 0, proc.stdout[-2000:]
+        (line, ) = [x for x in proc.stderr.splitlines()
+                    if 'meta-set images are also training images' in x]
+        messages[name] = line[line.index('ValueError: '):]
+        assert not glob.glob(str(work_dir / '*.pth'))
+    assert messages['mmpretrain'] == messages['mmadvisor']
+    assert 'of the 100 meta-set images' in messages['mmpretrain']
+    assert 'seed=1' in messages['mmpretrain']

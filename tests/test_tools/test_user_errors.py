@@ -399,7 +399,10 @@ def test_missing_meta_optimizer_warns(tmp_path):
 
 
 def test_collapsing_advice_warns_once(tmp_path):
-    extra = "custom_hooks = [dict(type='AdviceCollapseHook', patience=5)]\n"
+    # the check with another argument, the others kept
+    extra = ("custom_hooks = [h for h in _base_.custom_hooks\n"
+             "                if h.type != 'AdviceCollapseHook']\n"
+             "custom_hooks.append(dict(type='AdviceCollapseHook', patience=5))\n")
     work_dir = tmp_path / 'r'
     train(tiny_config(tmp_path, extra=extra), '--work-dir', work_dir,
           '--cfg-options', 'optim_wrapper.meta_optimizer.lr=3.0')

@@ -5,8 +5,8 @@ builds the model on synthetic data, runs ``--warmup`` then ``--iters``
 iterations, and reports the median iteration time, the FLOPs of an
 iteration (torch's FlopCounterMode), both as ratios to cross-entropy, the
 FLOP floor of the exact algorithm and the peak memory
-(:mod:`mmadvisor.experiments.step_cost` has the definitions and the floor
-model)::
+(:mod:`benchmarks.step_cost` has the definitions and the floor model; the
+harness is the repository's, not installed: run this tool from a clone)::
 
     python tools/analysis_tools/benchmark_meta_step.py            # defaults
     python tools/analysis_tools/benchmark_meta_step.py --setups resnet32 \\
@@ -30,10 +30,12 @@ import platform
 import subprocess
 import sys
 
-from mmadvisor.experiments import step_cost
-from mmadvisor.utils.readme import update_marked_section
-
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# The harness (benchmarks/) is the checkout's, not the installed package's:
+# put the repository root on the path to import it.
+sys.path.insert(0, ROOT)
+from benchmarks import step_cost  # noqa: E402
+from benchmarks.readme import update_marked_section  # noqa: E402
 
 
 def device_name(device: str) -> str:

@@ -1,8 +1,9 @@
 """The Fashion-MNIST benchmark grid (CIFAR-shaped): run, resume, report.
 
 The runs, their configs, the choice of hyper-parameters on the validation
-split and the tables are in :mod:`mmadvisor.experiments.
-fashion_mnist_benchmark`; this is its command line::
+split and the tables are in :mod:`benchmarks.fashion_mnist_benchmark` (the
+repository's harness, not installed: run this tool from a clone); this is
+its command line::
 
     # list the runs (what can be planned now; the rest waits for choices)
     python tools/benchmarks/fashion_mnist_grid.py --dry-run
@@ -24,8 +25,11 @@ import sys
 
 from mmengine.config import DictAction
 
-from mmadvisor.experiments import fashion_mnist_benchmark as bench
-from mmadvisor.utils.readme import update_marked_section
+# The harness (benchmarks/) is the checkout's, not the installed package's:
+# put the repository root on the path to import it.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from benchmarks import fashion_mnist_benchmark as bench  # noqa: E402
+from benchmarks.readme import update_marked_section  # noqa: E402
 
 
 def parse_args(argv=None):

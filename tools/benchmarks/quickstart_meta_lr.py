@@ -1,6 +1,7 @@
 """Choose the quickstart advisor's meta lr on a validation split.
 
-See :mod:`mmadvisor.experiments.quickstart_meta_lr`::
+See :mod:`benchmarks.quickstart_meta_lr` (the repository's harness, not
+installed: run this tool from a clone)::
 
     python tools/benchmarks/quickstart_meta_lr.py --seeds 0 1
     python tools/benchmarks/quickstart_meta_lr.py --report   # README table
@@ -10,9 +11,13 @@ Finished runs (``--out-dir``/results.jsonl) are skipped.
 import argparse
 import os.path as osp
 import shutil
+import sys
 
-from mmadvisor.experiments import quickstart_meta_lr as exp
-from mmadvisor.utils.readme import update_marked_section
+# The harness (benchmarks/) is the checkout's, not the installed package's:
+# put the repository root on the path to import it.
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from benchmarks import quickstart_meta_lr as exp  # noqa: E402
+from benchmarks.readme import update_marked_section  # noqa: E402
 
 
 def main(argv=None):

@@ -3,6 +3,7 @@
 # reaches the config that places the fragment: the cross-entropy replaces
 # the base model's loss with all its keys.
 _base_ = './mfrw-mes.py'
+__method__ = dict(name='MFRW', zoo='mfrw', token='mfrw')
 advisor_model = dict(
     head=dict(
         _delete_=True,

@@ -7,6 +7,9 @@
 # use 100 per class on CIFAR-10).
 # The head is replaced whole, as in mfrw.py.
 _base_ = './mfrw-mes.py'
+# Its configs are the benchmark's (configs/fashion_mnist_bench/); the model
+# zoo's train it as the thesis does (mw-net_thesis.py).
+__method__ = dict(name='MW-Net', zoo=None, token='mw-net')
 advisor_model = dict(
     head=dict(
         _delete_=True,

@@ -10,3 +10,8 @@ model = dict(
     head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss')))
 default_hooks = dict(
     logger=dict(interval=10), checkpoint=dict(interval=10, max_keep_ckpts=1))
+# Without an advisor: MMEngine's DDP wrapper. An advisor config places its
+# method's advisor_model_wrapper and the protocol's meta_dataloader
+# (configs/_base_/methods/); a config without one sets
+# meta_dataloader = None.
+model_wrapper_cfg = None

@@ -7,3 +7,8 @@ _base_ = ['../models/resnet32_cifar.py', '../datasets/cifar100_protocol.py',
 model = dict(
     data_preprocessor={{_base_.data_preprocessor}}, head=dict(num_classes=100))
 train_dataloader = dict(dataset=dict(noise_type='flip', noise_ratio=0.4))
+# Without an advisor: MMEngine's DDP wrapper. An advisor config places its
+# method's advisor_model_wrapper and the protocol's meta_dataloader
+# (configs/_base_/methods/); a config without one sets
+# meta_dataloader = None.
+model_wrapper_cfg = None

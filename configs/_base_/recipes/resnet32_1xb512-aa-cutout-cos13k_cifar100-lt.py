@@ -12,3 +12,8 @@ train_dataloader = dict(dataset=dict(dataset=dict(imbalance_factor=100)))
 default_hooks = dict(
     logger=dict(log_metric_by_epoch=False),
     checkpoint=dict(by_epoch=False, interval=1000, max_keep_ckpts=3))
+# Without an advisor: MMEngine's DDP wrapper. An advisor config places its
+# method's advisor_model_wrapper and the protocol's meta_dataloader
+# (configs/_base_/methods/); a config without one sets
+# meta_dataloader = None.
+model_wrapper_cfg = None

@@ -12,3 +12,8 @@ model = dict(
             'resnet/resnet50_8xb32_in1k_20210831-ea4938fc.pth',
             prefix='backbone')),
     head=dict(num_classes=14))
+# Without an advisor: MMEngine's DDP wrapper. An advisor config places its
+# method's advisor_model_wrapper and the protocol's meta_dataloader
+# (configs/_base_/methods/); a config without one sets
+# meta_dataloader = None.
+model_wrapper_cfg = None

@@ -6,6 +6,7 @@ from typing import Any, List, Optional, Tuple
 
 import numpy as np
 from mmengine.hooks import Hook
+from mmengine.optim.scheduler import _ParamScheduler
 from mmengine.runner import IterBasedTrainLoop
 from mmpretrain.registry import HOOKS
 
@@ -16,14 +17,23 @@ PROGRESS = ('last_step', '_global_step', '_last_value', 'base_values',
 
 def _schedulers(runner) -> List[Tuple[str, Any]]:
     """``(name, scheduler)`` of the runner, in the order MMEngine saves
-    them (``param_scheduler[i]`` or ``param_scheduler.KEY[i]``)."""
+    them (``param_scheduler[i]`` or ``param_scheduler.KEY[i]``); none while
+    they are still configs (a runner that only tests or validates never
+    builds them)."""
     scheds = runner.param_schedulers
     if not scheds:
         return []
-    if isinstance(scheds, dict):
-        return [(f'param_scheduler.{key}[{i}]', s)
-                for key, group in scheds.items() for i, s in enumerate(group)]
-    return [(f'param_scheduler[{i}]', s) for i, s in enumerate(scheds)]
+    if isinstance(scheds, dict) and 'type' not in scheds:
+        named = [(f'param_scheduler.{key}[{i}]', s)
+                 for key, group in scheds.items()
+                 for i, s in enumerate(group if isinstance(group, list)
+                                       else [group])]
+    else:
+        named = [(f'param_scheduler[{i}]', s)
+                 for i, s in enumerate(scheds if isinstance(scheds, list)
+                                       else [scheds])]
+    return [(name, s) for name, s in named
+            if isinstance(s, _ParamScheduler)]
 
 
 def _definition(state: dict) -> dict:

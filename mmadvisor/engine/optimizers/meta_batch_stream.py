@@ -9,6 +9,7 @@ from torch.utils.data import DataLoader
 
 from ...datasets.base_wrapper import dataset_labels
 from ...datasets.samplers import MetaSampler
+from ...structures import hard_labels
 
 #: How an old-style (text) config names the meta sampler; a new-style
 #: (pure-Python) config gives the class itself (or a subclass).
@@ -152,17 +153,3 @@ class MetaBatchStream:
                 'meta samples; take them per class with MetaSplit '
                 '(num_per_class=10) or give a meta set covering all classes.')
 
-
-def hard_labels(data: dict) -> torch.Tensor:
-    """The ``gt_label`` of a preprocessed batch as one tensor.
-
-    Raises:
-        ValueError: The samples carry only soft labels (mixup, cutmix).
-    """
-    samples = data['data_samples']
-    if 'gt_score' in samples[0] and 'gt_label' not in samples[0]:
-        raise ValueError(
-            'the advisor needs hard labels, but the data samples carry '
-            'only gt_score (batch augmentation such as mixup/cutmix): '
-            'remove train_cfg.augments from the model config.')
-    return torch.cat([s.gt_label for s in samples]).to(data['inputs'].device)

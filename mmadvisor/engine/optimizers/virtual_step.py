@@ -154,17 +154,3 @@ def virtual_parameters(
             f'e.g. among {shown}.')
     return names, params
 
-
-def flatten(tensors: List[torch.Tensor]) -> torch.Tensor:
-    """Concatenate tensors into one flat vector (differentiable)."""
-    return torch.cat([t.reshape(-1) for t in tensors])
-
-
-def unflatten(flat: torch.Tensor,
-              like: List[torch.Tensor]) -> List[torch.Tensor]:
-    """Split a flat vector back into tensors shaped like ``like``."""
-    out, offset = [], 0
-    for t in like:
-        out.append(flat[offset:offset + t.numel()].view_as(t))
-        offset += t.numel()
-    return out

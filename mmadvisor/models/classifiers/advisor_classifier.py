@@ -5,7 +5,7 @@ import torch
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.registry import MODELS
 
-from ...engine.optimizers.meta_batch_stream import hard_labels
+from ...structures import hard_labels
 
 
 @MODELS.register_module()

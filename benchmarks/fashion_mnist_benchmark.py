@@ -1,6 +1,6 @@
 """The Fashion-MNIST benchmark at the shape of the thesis' CIFAR protocols.
 
-One importable place for the benchmark's run list, the config of each run,
+One place for the benchmark's run list, the config of each run,
 the choice of hyper-parameters on the validation split, the result reader
 and the tables; ``tools/benchmarks/fashion_mnist_grid.py`` is its command
 line.
@@ -14,7 +14,11 @@ splits, the long tail, the noise) and the runner take the run's seed.
 
 **Runs** (:data:`METHODS`). Each run trains one method config of
 ``configs/fashion_mnist_bench/`` on one setting, evaluates the validation
-split after every epoch and the test split once, after the last epoch.
+split after every epoch and the test split once, after the last epoch. A
+method of the thesis is its fragment (``configs/_base_/methods/``, read by
+:mod:`benchmarks.methods`): its name in the tables and its config's name
+come from there; what is the benchmark's own stays here: the clean-set
+baselines, the candidates chosen on validation, the studies.
 
 **No choice on the test split.** A method's hyper-parameters that are not
 the thesis' (the advisors' meta learning rate, the fine-tuning lr and
@@ -35,16 +39,17 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import ROOT, methods
 from .runs import provenance, train_and_test
 
-#: The repository root (configs/ sits there).
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DATASET_BASE = 'configs/_base_/datasets/fashion-mnist-bench_{}.py'
 SCHEDULES = {
     30: 'configs/_base_/schedules/fashion-mnist_sgd_30e.py',
     20: 'configs/_base_/schedules/fashion-mnist_sgd_20e.py',
 }
 CONFIG = 'configs/fashion_mnist_bench/lenet5-{}.py'
+#: The benchmark's recipe: a method's config is the method's fragment on it.
+RECIPE = 'lenet5_1xb128_fashion-mnist-bench'
 #: Wrappers whose draws take the run's seed.
 SEEDED = ('MetaSplit', 'LongTailDataset', 'LabelNoiseDataset')
 #: Many-shot classes have more training images, few-shot fewer.
@@ -114,6 +119,16 @@ class Method:
     fast_preset: bool = False
 
 
+def _method(key: str, family: str, **kwargs) -> Method:
+    """The method of the fragment ``key`` on the benchmark's recipe: its
+    name and its config (``lenet5-{token}_1xb128_fashion-mnist-bench``)
+    from the fragment, the rest of the benchmark's design from
+    ``kwargs``."""
+    method = methods.get(key)
+    config = method.config_name(RECIPE)[len('lenet5-'):]
+    return Method(method.name, config, family, **kwargs)
+
+
 def _meta_lr(*lrs: float) -> Tuple[Tuple[str, dict], ...]:
     return tuple((f'meta-lr{lr:g}', {'optim_wrapper.meta_optimizer.lr': lr})
                  for lr in lrs)
@@ -123,7 +138,7 @@ def _meta_lr(*lrs: float) -> Tuple[Tuple[str, dict], ...]:
 #: meta steps on CIFAR) and 1e-3 (this benchmark's runs take 1.5-4k).
 ADVISOR_LRS = _meta_lr(1e-4, 1e-3)
 METHODS: Dict[str, Method] = {
-    'ce': Method('CE', 'ce_1xb128_fashion-mnist-bench', 'baseline'),
+    'ce': _method('ce', 'baseline'),
     'ce-union-meta': Method(
         'CE on train + meta', 'ce_1xb128_fashion-mnist-bench-union-meta',
         'clean-set', train='union'),
@@ -137,19 +152,15 @@ METHODS: Dict[str, Method] = {
     'meta-only': Method('CE on meta only',
                         'ce_1xb32_fashion-mnist-bench-meta10-only',
                         'clean-set', train='config'),
-    'balms': Method('Balanced Softmax', 'balms_1xb128_fashion-mnist-bench',
-                    'long-tail'),
-    'eql': Method(
-        'Softmax EQL', 'eql_1xb128_fashion-mnist-bench', 'long-tail',
+    'balms': _method('balms', 'long-tail'),
+    'eql': _method(
+        'eql', 'long-tail',
         variants=tuple((f'lambda{lam:g}', {'model.head.loss.lambda_': lam})
                        for lam in (0.01, 1.76e-3, 0.05))),
-    'mw-net': Method('MW-Net', 'mw-net_1xb128_fashion-mnist-bench', 'meta'),
-    'mfrw': Method('MFRW', 'mfrw_1xb128_fashion-mnist-bench', 'advisor',
-                   variants=ADVISOR_LRS),
-    'mes': Method('MES', 'mes_1xb128_fashion-mnist-bench', 'advisor',
-                  variants=ADVISOR_LRS),
-    'mfrw-mes': Method('MFRW-MES', 'mfrw-mes_1xb128_fashion-mnist-bench',
-                       'advisor', variants=ADVISOR_LRS),
+    'mw-net': _method('mw-net', 'meta'),
+    'mfrw': _method('mfrw', 'advisor', variants=ADVISOR_LRS),
+    'mes': _method('mes', 'advisor', variants=ADVISOR_LRS),
+    'mfrw-mes': _method('mfrw-mes', 'advisor', variants=ADVISOR_LRS),
 }
 
 
@@ -179,7 +190,7 @@ FAST_STUDY = {
 }
 for _name, (_what, _options) in FAST_STUDY.items():
     METHODS[_name] = Method(
-        f'MFRW-MES, {_what}', 'mfrw-mes_1xb128_fashion-mnist-bench',
+        f"{METHODS['mfrw-mes'].label}, {_what}", METHODS['mfrw-mes'].config,
         'fast-study', options=tuple(_options.items()),
         same_choice_as='mfrw-mes', settings=('lt100', 'flip0.6'), seeds=2)
 #: Where the thesis' protocol forces a value on MW-Net: 10 meta images per
@@ -196,11 +207,13 @@ for _name, _base in (('mw-net-meta100', 'mw-net'),
 #: The fast preset (``configs/_base_/methods/mfrw-mes-fast.py``) in every
 #: setting, at every seed; run once the study's variant chosen on validation
 #: (:func:`choose_fast_preset`) is the one the preset file holds.
-METHODS['mfrw-mes-fast'] = Method(
-    'MFRW-MES fast preset', 'mfrw-mes-fast_1xb128_fashion-mnist-bench',
-    'advisor', same_choice_as='mfrw-mes', fast_preset=True)
+FAST_PRESET = 'mfrw-mes-fast'
+METHODS[FAST_PRESET] = Method(
+    f"{METHODS['mfrw-mes'].label} fast preset",
+    f"{FAST_PRESET}_1xb128_fashion-mnist-bench", 'advisor',
+    same_choice_as='mfrw-mes', fast_preset=True)
 #: The preset file; its ``fast_meta_step`` goes into ``optim_wrapper``.
-FAST_PRESET_FILE = 'configs/_base_/methods/mfrw-mes-fast.py'
+FAST_PRESET_FILE = osp.join(methods.FRAGMENTS, f'{FAST_PRESET}.py')
 
 
 def needed_for_fast_choice(run: 'Run') -> bool:
@@ -231,8 +244,7 @@ def fast_preset_problem(rows: List[dict],
 def fast_preset_options() -> Dict[str, object]:
     """The options of the preset file, as ``cfg_options`` keys (the form of
     :data:`FAST_STUDY`'s options)."""
-    from mmengine.config import Config
-    step = Config.fromfile(osp.join(ROOT, FAST_PRESET_FILE)).fast_meta_step
+    step = methods.preset(FAST_PRESET)['fast_meta_step']
 
     def flat(prefix, node):
         for key, value in node.items():
@@ -240,11 +252,12 @@ def fast_preset_options() -> Dict[str, object]:
                 yield from flat(f'{prefix}{key}.', value)
             else:
                 yield f'{prefix}{key}', value
-    return dict(flat('optim_wrapper.', step.to_dict()))
+    return dict(flat('optim_wrapper.', step))
 #: Advisor recipes beyond the thesis.
 METHODS['mfrw-mes-prior'] = Method(
-    'MFRW-MES + class prior', 'mfrw-mes-prior_1xb128_fashion-mnist-bench',
-    'advisor', variants=ADVISOR_LRS, long_tail_only=True)
+    f"{METHODS['mfrw-mes'].label} + class prior",
+    'mfrw-mes-prior_1xb128_fashion-mnist-bench', 'advisor',
+    variants=ADVISOR_LRS, long_tail_only=True)
 
 
 def applies(method: str, setting: str) -> bool:

@@ -2,7 +2,7 @@
 """The thesis' experiments (tables 2.1-2.4 and 3.1-3.7): its published
 numbers, the runs behind each table and the reader of their results.
 
-One importable place for what ``tools/thesis_grid.py`` (list, print or
+One place for what ``tools/thesis_grid.py`` (list, print or
 train the runs of a table) and ``tools/collect_results.py`` (build a table
 from finished runs) do; the tools are its command lines.
 
@@ -13,18 +13,21 @@ result of this repository. A table has columns and rows:
 - a column is one metric of one training *setting* (dataset, imbalance
   factor, noise); ``Column.setting`` names the setting (:class:`Setting`),
   ``Column.metric`` the key of the metric in MMEngine's scalars log;
-- a row is one method; ``Row.method`` is the key of the method's configs
-  (:data:`METHODS`), or ``None`` when only the thesis' (cited) number
-  exists. ``None`` in ``Row.values`` is a ``-`` of the thesis.
+- a row is one method; ``Row.method`` is the key of the method, i.e. of
+  its fragment ``configs/_base_/methods/KEY.py`` (:mod:`benchmarks.methods`:
+  the fragment names the folder of its configs and its token in their
+  names), or ``None`` when only the thesis' (cited) number exists. ``None``
+  in ``Row.values`` is a ``-`` of the thesis.
 
 **Runs** (:func:`table_runs`). A run is one (method, setting) cell of a
 table: the method and the table's recipe (:data:`RECIPES`) pick the config,
 the setting (dataset, imbalance factor IF, noise type and ratio p) the
 ``--cfg-options``; the work dir is ``{work_root}/{config name}/{setting}``,
 so a run shared by two tables (e.g. 2.1 and 3.5) is trained once.
-Count-based losses (CB, CBW, BALMS, Equalization Loss) get the class counts
-of the protocol at that IF, computed by the same formula as
-``LongTailDataset``.
+Count-based losses get what their fragment's ``loss`` leaves to the config
+(``class_counts``: BALMS, Equalization Loss; ``class_weight``: CB with the
+fragment's ``cb_beta``, CBW), from the class counts of the protocol at that
+IF, computed by the same formula as ``LongTailDataset``.
 
 **Results** (:func:`read_result`, :func:`build_table`). A run's result is
 the last validation record of MMEngine's scalars log
@@ -43,8 +46,8 @@ import numpy as np
 
 from mmadvisor.datasets.long_tail_dataset import long_tail_counts
 
-#: The repository root (configs/ sits there).
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from . import ROOT, methods
+
 
 # ----------------------------------------------------------------------
 # The thesis' numbers
@@ -101,6 +104,9 @@ def _cols(datasets, values, label, make) -> Tuple[Column, ...]:
         for ds, name in datasets for v in values)
 
 
+#: The thesis, whose tables the model zoo's configs reproduce.
+THESIS = ('Meta-Advisor Learning for Dataset Annotations Issues in the Image '
+          'Classification Task (PhD thesis, 2022)')
 CIFAR = (('cifar10', 'CIFAR-10'), ('cifar100', 'CIFAR-100'))
 _ = None  # a '-' of the thesis
 
@@ -143,7 +149,7 @@ _add(Table(
         Row('GLC [21]', (91.02, 89.68, 88.92, _, _, 65.42, 63.07, 62.22, _, _)),  # noqa: E501
         Row('MW-Net [57]', (92.04, 90.33, 87.54, _, _, 70.11, 64.22, 58.64, _, _)),  # noqa: E501
         Row('CrossEntropy†', (92.33, 90.56, 86.25, 26.67, 13.58, 70.18, 65.02, 50.25, 18.67, 4.32), 'ce'),  # noqa: E501
-        Row('MW-Net† [57]', (92.19, 90.74, 87.63, 42.41, 27.19, 70.57, 64.13, 51.23, 19.89, 7.42), 'mw_net'),  # noqa: E501
+        Row('MW-Net† [57]', (92.19, 90.74, 87.63, 42.41, 27.19, 70.57, 64.13, 51.23, 19.89, 7.42), 'mw-net_thesis'),  # noqa: E501
         Row('MFRW', (91.87, 91.09, 90.26, 89.34, 82.47, 68.93, 63.54, 59.07, 56.13, 20.29), 'mfrw'),  # noqa: E501
     )))
 
@@ -151,7 +157,7 @@ _add(Table(
     '2.2', 'Top-1 accuracy, Flip2 CIFAR, ResNet-32', 'resnet32_flip',
     _flip('flip2', (0.2, 0.4, 0.6, 0.8)), (
         Row('CrossEntropy†', (90.71, 87.83, 75.83, 11.86, 64.91, 57.7, 36.55, 7), 'ce'),  # noqa: E501
-        Row('MW-Net† [57]', (90.93, 88.83, 86.85, 27.49, 65.37, 59, 36.97, 7.99), 'mw_net'),  # noqa: E501
+        Row('MW-Net† [57]', (90.93, 88.83, 86.85, 27.49, 65.37, 59, 36.97, 7.99), 'mw-net_thesis'),  # noqa: E501
         Row('MFRW', (90.66, 89.72, 87.75, 73.83, 63.07, 57.96, 45.35, 22.41), 'mfrw'),  # noqa: E501
     )))
 
@@ -159,7 +165,7 @@ _add(Table(
     '2.3', 'Top-1 accuracy, Flip3 CIFAR, ResNet-32', 'resnet32_flip',
     _flip('flip3', (0.2, 0.4, 0.6, 0.8)), (
         Row('CrossEntropy†', (90.13, 88.44, 82.31, 20.34, 65.29, 59.35, 44, 11.07), 'ce'),  # noqa: E501
-        Row('MW-Net† [57]', (90.56, 88.49, 85.65, 22.69, 65.33, 62.74, 45.77, 10.33), 'mw_net'),  # noqa: E501
+        Row('MW-Net† [57]', (90.56, 88.49, 85.65, 22.69, 65.33, 62.74, 45.77, 10.33), 'mw-net_thesis'),  # noqa: E501
         Row('MFRW', (90.31, 88.96, 87.73, 75.53, 62.98, 59.08, 52.28, 25.72), 'mfrw'),  # noqa: E501
     )))
 
@@ -168,7 +174,8 @@ _CLOTHING_CITED = (
     ('JoCoR [69]', 70.30, None), ('S-adaptation [17]', 70.36, None),
     ('M-correction [2]', 71.00, None), ('MLC [68]', 71.06, None),
     ('Joint-Optim [61]', 72.16, None), ('MLNT [36]', 73.47, None),
-    ('P-correction [73]', 73.49, None), ('MW-Net [57]', 73.72, 'mw_net'),
+    ('P-correction [73]', 73.49, None),
+    ('MW-Net [57]', 73.72, 'mw-net_thesis'),
     ('MentorMix [25]', 74.30, None), ('FaMUS [71]', 74.43, None),
     ('DivideMix [35]', 74.76, None), ('AugDesc [46]', 75.11, None),
     ('MFRW', 75.35, 'mfrw'))
@@ -183,9 +190,9 @@ _add(Table(
         Row('CrossEntropy [57]', (65.68, 70.36, 74.81, 82.23, 86.39, 34.84, 38.32, 43.85, 51.14, 55.71), 'ce'),  # noqa: E501
         Row('Focal Loss [38]', (65.29, 70.38, 76.71, 82.76, 86.66, 35.62, 38.41, 44.32, 51.95, 55.78), 'focal'),  # noqa: E501
         Row('Fine-tuning [57]', (66.08, 71.33, 77.42, 83.37, 86.42, 38.22, 41.83, 46.4, 52.11, 57.44)),  # noqa: E501
-        Row('CB Loss [10]', (68.89, 74.57, 79.27, 84.36, 87.49, 36.23, 39.6, 45.32, 52.59, 57.99), 'cb'),  # noqa: E501
+        Row('CB Loss [10]', (68.89, 74.57, 79.27, 84.36, 87.49, 36.23, 39.6, 45.32, 52.59, 57.99), 'cb-ce'),  # noqa: E501
         Row('L2RW [52]', (66.51, 74.16, 78.93, 82.12, 85.19, 33.38, 40.23, 44.44, 51.64, 53.73)),  # noqa: E501
-        Row('MW-Net [57]', (68.91, 75.21, 80.06, 84.94, 87.84, 37.91, 42.09, 46.74, 54.37, 58.46), 'mw_net'),  # noqa: E501
+        Row('MW-Net [57]', (68.91, 75.21, 80.06, 84.94, 87.84, 37.91, 42.09, 46.74, 54.37, 58.46), 'mw-net_thesis'),  # noqa: E501
         Row('LDAM-DRW [5]', (_, 77.03, _, _, 88.16, _, 42.04, _, _, 58.71)),
         Row('CE [24]', (_, 76.41, 80.51, 86.46, 88.85, _, 43.35, 48.53, 55.62, 59.58)),  # noqa: E501
         Row('LDAM [24]', (_, 80.00, 82.34, 84.37, 87.40, _, 44.08, 49.16, 52.38, 58.00)),  # noqa: E501
@@ -194,7 +201,7 @@ _add(Table(
         Row('BALMS† [51]', (74.76, 80.42, 83.56, 87.33, 89.19, 42.91, 47.21, 51.85, 57.43, 61.61), 'balms'),  # noqa: E501
         Row('MFRW', (78.07, 80.43, 84.08, 87.43, 88.76, 40.77, 44.85, 49.65, 56.46, 60.25), 'mfrw'),  # noqa: E501
         Row('MES', (72.23, 78.35, 81.84, 86.71, 88.95, 40.56, 44.68, 50.81, 57.07, 61.35), 'mes'),  # noqa: E501
-        Row('MFRW-MES', (75.91, 81.19, 83.87, 86.84, 88.83, 43.33, 46.8, 52.02, 56.95, 60.6), 'mfrw_mes'),  # noqa: E501
+        Row('MFRW-MES', (75.91, 81.19, 83.87, 86.84, 88.83, 43.33, 46.8, 52.02, 56.95, 60.6), 'mfrw-mes'),  # noqa: E501
     )))
 
 _add(Table(
@@ -202,10 +209,10 @@ _add(Table(
     '13k iterations', 'resnet32_lt_autoaug',
     _lt((200, 100, 10)), (
         Row('CrossEntropy', (71.2, 77.4, 90.0, 41.0, 45.3, 61.9), 'ce'),
-        Row('CBW', (72.5, 78.6, 90.1, 36.7, 42.3, 61.4), 'cbw'),
+        Row('CBW', (72.5, 78.6, 90.1, 36.7, 42.3, 61.4), 'cbw-ce'),
         Row('CBS', (68.3, 77.8, 90.2, 37.8, 42.6, 61.2)),
         Row('Focal Loss [38]', (71.8, 77.1, 90.3, 40.2, 43.8, 60.0), 'focal'),
-        Row('CB Loss [10]', (72.6, 78.2, 89.9, 39.9, 44.6, 59.8), 'cb'),
+        Row('CB Loss [10]', (72.6, 78.2, 89.9, 39.9, 44.6, 59.8), 'cb-ce'),
         Row('LDAM Loss [5]', (73.6, 78.9, 90.3, 41.3, 46.1, 62.1)),
         Row('Equalization Loss [60]', (74.6, 78.5, 90.2, 43.3, 47.4, 60.5), 'eql'),  # noqa: E501
         Row('cRT [27]', (76.6, 82.0, 91.0, 44.5, 50.0, 63.3)),
@@ -213,19 +220,19 @@ _add(Table(
         Row('BALMS [51]', (81.5, 84.9, 91.3, 45.5, 50.8, 63.0), 'balms'),
         Row('MFRW', (78.32, 82.49, 90.22, 42.9, 47.05, 62.77), 'mfrw'),
         Row('MES', (77.12, 81.19, 91.03, 43.52, 48.44, 63.63), 'mes'),
-        Row('MFRW-MES', (81.38, 84.97, 90.99, 46.52, 50.44, 64.06), 'mfrw_mes'),  # noqa: E501
+        Row('MFRW-MES', (81.38, 84.97, 90.99, 46.52, 50.44, 64.06), 'mfrw-mes'),  # noqa: E501
     )))
 
 _add(Table(
     '3.3', 'Test accuracy, CIFAR-LT, ResNet-18 (recipe of table 3.1)',
     'resnet18_lt', _lt((200, 100, 50, 20, 10)), (
         Row('CrossEntropy', (70.22, 75.16, 82.32, 87.24, 90.73, 38.87, 43.65, 48.55, 57.09, 62.59), 'ce'),  # noqa: E501
-        Row('CB Loss [10]', (69.16, 75.16, 81.9, 86.61, 90.79, 38.58, 43.51, 48.15, 57.02, 63.1), 'cb'),  # noqa: E501
+        Row('CB Loss [10]', (69.16, 75.16, 81.9, 86.61, 90.79, 38.58, 43.51, 48.15, 57.02, 63.1), 'cb-ce'),  # noqa: E501
         Row('FSA [8]', (77.06, 80.57, 84.51, 88.54, 91.75, 42.84, 46.57, 51.9, 58.69, 65.08)),  # noqa: E501
         Row('BALMS† [51]', (76.86, 81.78, 85.28, 89.27, 90.86, 42.19, 48.07, 53.83, 59.87, 64.13), 'balms'),  # noqa: E501
         Row('MFRW', (79.49, 81.35, 86.32, 89.23, 91.44, 43.19, 47.51, 53.15, 60.38, 65.36), 'mfrw'),  # noqa: E501
         Row('MES', (73.11, 77.96, 83.33, 88.69, 90.63, 40.28, 44.49, 50.1, 58.24, 63.99), 'mes'),  # noqa: E501
-        Row('MFRW-MES', (79.94, 83.43, 86.8, 89.13, 91.02, 43.85, 50.04, 54.12, 61.37, 65.28), 'mfrw_mes'),  # noqa: E501
+        Row('MFRW-MES', (79.94, 83.43, 86.8, 89.13, 91.02, 43.85, 50.04, 54.12, 61.37, 65.28), 'mfrw-mes'),  # noqa: E501
     )))
 
 _add(Table(
@@ -242,7 +249,7 @@ _add(Table(
         Row('cRT [27]', (41.8, _, _, 36.7, _, _)),
         Row('LWS [27]', (41.4, _, _, 37.6, _, _)),
         Row('BALMS [51]', (41.8, _, _, 38.7, _, _)),
-        Row('MFRW-MES', (41.78, 59.87, 67.25, 38.34, 61.2, 71.09), 'mfrw_mes'),  # noqa: E501
+        Row('MFRW-MES', (41.78, 59.87, 67.25, 38.34, 61.2, 71.09), 'mfrw-mes'),  # noqa: E501
     )))
 
 _add(Table(
@@ -261,29 +268,29 @@ _add(Table(
         Row('GLC [21]', (91.02, 89.68, 88.92, _, 65.42, 63.07, 62.22, _)),
         Row('MW-Net [57]', (92.04, 90.33, 87.54, _, 70.11, 64.22, 58.64, _)),
         Row('CrossEntropy†', (92.33, 90.56, 86.25, 26.67, 70.18, 65.02, 50.25, 18.67), 'ce'),  # noqa: E501
-        Row('MW-Net† [57]', (92.19, 90.74, 87.63, 42.41, 70.57, 64.13, 51.23, 19.89), 'mw_net'),  # noqa: E501
+        Row('MW-Net† [57]', (92.19, 90.74, 87.63, 42.41, 70.57, 64.13, 51.23, 19.89), 'mw-net_thesis'),  # noqa: E501
         Row('BALMS† [51]', (92.86, 90.99, 83.51, 51.76, 69.66, 65.61, 56.83, 39.16), 'balms'),  # noqa: E501
         Row('MFRW', (91.87, 91.09, 90.26, 89.34, 68.93, 63.54, 59.07, 56.13), 'mfrw'),  # noqa: E501
         Row('MES', (93.03, 91.25, 90.76, 90.58, 69.74, 65.36, 62.96, 60.82), 'mes'),  # noqa: E501
-        Row('MFRW-MES', (92.46, 91.44, 90.7, 90.21, 68.33, 65.17, 62.26, 58.43), 'mfrw_mes'),  # noqa: E501
+        Row('MFRW-MES', (92.46, 91.44, 90.7, 90.21, 68.33, 65.17, 62.26, 58.43), 'mfrw-mes'),  # noqa: E501
     )))
 
 _add(Table(
     '3.6', 'Test accuracy, LT + Flip CIFAR, ResNet-32 (recipe of table 3.1)',
     'resnet32_lt', _LT_FLIP, (
         Row('CrossEntropy†', (49.64, 56.98, 76.58, 31.78, 31.96, 31.78, 22.03, 23.81, 39.48, 12.08, 13.65, 19.6), 'ce'),  # noqa: E501
-        Row('MW-Net† [57]', (45.74, 52.43, 82.22, 32.06, 33.22, 46.5, 24.34, 25.24, 39.05, 12.96, 14.96, 20.01), 'mw_net'),  # noqa: E501
+        Row('MW-Net† [57]', (45.74, 52.43, 82.22, 32.06, 33.22, 46.5, 24.34, 25.24, 39.05, 12.96, 14.96, 20.01), 'mw-net_thesis'),  # noqa: E501
         Row('BALMS† [51]', (53.73, 59.24, 70.4, 48.53, 52.55, 57.39, 27.02, 29.18, 44.44, 18.8, 22.14, 32.02), 'balms'),  # noqa: E501
         Row('MFRW', (55.9, 63.52, 83.76, 44.41, 52.62, 69.16, 23.45, 25.26, 38.08, 17.65, 18.48, 29.58), 'mfrw'),  # noqa: E501
         Row('MES', (53.33, 64.51, 85.8, 44.45, 52.46, 83.17, 25.41, 26.76, 47.54, 17.12, 18.79, 38.75), 'mes'),  # noqa: E501
-        Row('MFRW-MES', (55.13, 61.67, 85.34, 50.19, 59.38, 90.26, 31.73, 34.2, 53.89, 21.79, 24.3, 39.99), 'mfrw_mes'),  # noqa: E501
+        Row('MFRW-MES', (55.13, 61.67, 85.34, 50.19, 59.38, 90.26, 31.73, 34.2, 53.89, 21.79, 24.3, 39.99), 'mfrw-mes'),  # noqa: E501
     )))
 
 _add(Table(
     '3.7', 'Test accuracy, Clothing1M', 'resnet50_clothing1m', _CLOTHING,
     tuple(Row(n, (v, ), m) for n, v, m in _CLOTHING_CITED) + (
         Row('MES', (76.43, ), 'mes'),
-        Row('MFRW-MES', (77.44, ), 'mfrw_mes'),
+        Row('MFRW-MES', (77.44, ), 'mfrw-mes'),
     )))
 
 
@@ -325,13 +332,18 @@ def _cifar(pattern: str) -> Dict[str, str]:
     return {ds: pattern.format(ds) for ds in ('cifar10', 'cifar100')}
 
 
-#: method key -> (configs/ folder, name in the config file name)
-METHODS: Dict[str, tuple] = dict(
-    ce=('baselines', 'ce'), focal=('baselines', 'focal'),
-    cb=('baselines', 'cb-ce'), cbw=('baselines', 'cbw-ce'),
-    balms=('baselines', 'balms'), eql=('baselines', 'eql'),
-    mw_net=('mw_net', 'mw-net'), mfrw=('mfrw', 'mfrw'), mes=('mes', 'mes'),
-    mfrw_mes=('mfrw_mes', 'mfrw-mes'))
+def zoo_methods() -> Dict[str, methods.Method]:
+    """The methods with model-zoo configs, by key: the fragments of
+    ``configs/_base_/methods/`` whose ``__method__`` names a ``zoo``."""
+    return {key: m for key, m in methods.load().items() if m.zoo}
+
+
+def zoo_method(key: str) -> methods.Method:
+    """The method ``key``, with an error that lists the known ones."""
+    found = zoo_methods()
+    if key not in found:
+        raise KeyError(f'unknown method {key!r}; use one of {list(found)}.')
+    return found[key]
 
 #: table recipe -> {dataset: its base, configs/_base_/recipes/NAME.py}; a
 #: method's config is ``configs/<folder>/{model}-{method}_{rest}.py`` for
@@ -357,8 +369,6 @@ LOAD_FROM = {
     'imagenet-lt': ('resnet10-ce_8xb64_imagenet-lt', 180),
     'places-lt': ('resnet152-ce_1xb64_places-lt', 60),
 }
-#: the class-balanced loss' beta (Cui et al.); must match configs/baselines.
-CB_BETA = 0.9999
 
 IF_KEY = 'train_dataloader.dataset.dataset.imbalance_factor'
 NOISE_TYPE_KEY = 'train_dataloader.dataset.noise_type'
@@ -400,11 +410,14 @@ def protocol_class_counts(dataset: str, imbalance_factor: float) -> List[int]:
     return [int(c) for c in counts]
 
 
-def class_weights(counts: List[int], method: str) -> List[float]:
-    """CB (effective number, beta 0.9999) or CBW (1/n) weights, sum = C."""
+def class_weights(counts: List[int],
+                  beta: Optional[float] = None) -> List[float]:
+    """Class weights normalised to sum to C: CB's inverse effective number
+    ``(1 - beta) / (1 - beta^n)`` (Cui et al.), or without ``beta`` CBW's
+    ``1 / n``."""
     counts = np.asarray(counts, dtype=np.float64)
-    if method == 'cb':
-        w = (1 - CB_BETA) / (1 - CB_BETA**counts)
+    if beta is not None:
+        w = (1 - beta) / (1 - beta**counts)
     else:
         w = 1 / counts
     return (w * len(w) / w.sum()).tolist()
@@ -417,16 +430,12 @@ def _fmt_list(values) -> str:
 
 def config_name(method: str, recipe: str, dataset: str) -> str:
     """The name of ``method``'s config for ``recipe`` on ``dataset``."""
-    if method not in METHODS:
-        raise KeyError(f'unknown method {method!r}; use one of '
-                       f'{list(METHODS)}.')
-    model, rest = RECIPES[recipe][dataset].split('_', 1)
-    return f'{model}-{METHODS[method][1]}_{rest}'
+    return zoo_method(method).config_name(RECIPES[recipe][dataset])
 
 
 def config_path(method: str, recipe: str, dataset: str) -> str:
-    """``configs/<folder>/<name>.py``, relative to the repository root."""
-    return osp.join('configs', METHODS[method][0],
+    """``configs/<zoo>/<name>.py``, relative to the repository root."""
+    return osp.join('configs', zoo_method(method).zoo,
                     config_name(method, recipe, dataset) + '.py')
 
 
@@ -441,11 +450,14 @@ def cfg_options(method: str, setting: Setting) -> List[str]:
         ]
         counts = protocol_class_counts(setting.dataset,
                                        setting.imbalance_factor)
-        if method in ('balms', 'eql'):
+        parts = zoo_method(method).parts
+        loss = parts.get('loss') or {}
+        if 'class_counts' in loss:
             opts.append(f'model.head.loss.class_counts={_fmt_list(counts)}')
-        elif method in ('cb', 'cbw'):
+        elif 'class_weight' in loss:
+            weights = class_weights(counts, parts.get('cb_beta'))
             opts.append('model.head.loss.class_weight='
-                        f'{_fmt_list(class_weights(counts, method))}')
+                        f'{_fmt_list(weights)}')
     elif setting.imbalance_factor != 1 or setting.noise_ratio:
         raise ValueError(f'{setting.dataset} has its own long tail / noise; '
                          'IF and p apply to CIFAR only.')
@@ -476,7 +488,7 @@ def options_for(config: str,
                 noise_ratio: float = 0.0) -> List[str]:
     """The --cfg-options of one CIFAR config at one setting."""
     name = osp.splitext(osp.basename(config))[0]
-    for method in METHODS:
+    for method in zoo_methods():
         for recipe, datasets in RECIPES.items():
             for ds in datasets:
                 if config_name(method, recipe, ds) == name:
@@ -491,7 +503,7 @@ def options_for(config: str,
 # Results
 # ----------------------------------------------------------------------
 MARK = re.compile(
-    r'(<!-- thesis-table (?P<table>[\d.]+) (?P<method>\w+) -->\n)'
+    r'(<!-- thesis-table (?P<table>[\d.]+) (?P<method>[\w-]+) -->\n)'
     r'.*?(?P<end><!-- /thesis-table -->)', re.S)
 
 
@@ -576,9 +588,8 @@ def build_table(table_id: str,
         ValueError: a given work dir is not a run of the table.
     """
     table = get_table(table_id)
-    if method is not None and method not in METHODS:
-        raise KeyError(f'unknown method {method!r}; use one of '
-                       f'{list(METHODS)}.')
+    if method is not None:
+        zoo_method(method)  # known, or a KeyError that lists the known
     runs = table_runs(table.id)
     results = {}
     if not thesis_only:

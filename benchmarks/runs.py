@@ -1,5 +1,5 @@
 """Train one config to its end and test it once, recording what a results
-table needs: the experiments' shared runner."""
+table needs: the harness' shared runner."""
 import contextlib
 import os
 import os.path as osp

@@ -1,6 +1,6 @@
 import pytest
 
-from mmadvisor.utils.readme import update_marked_section
+from benchmarks.readme import update_marked_section
 
 
 def test_replaces_only_the_marked_section(tmp_path):

@@ -1,7 +1,7 @@
 """The quickstart's meta lr: chosen on validation, the test never used."""
 from mmengine.config import Config
 
-from mmadvisor.experiments import quickstart_meta_lr as exp
+from benchmarks import quickstart_meta_lr as exp
 
 
 def row(lr, seed, val, test):

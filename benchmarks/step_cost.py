@@ -3,7 +3,11 @@ r"""The cost of one training iteration: time, FLOPs and memory per method.
 ``tools/analysis_tools/benchmark_meta_step.py`` is the command line. Each
 measurement builds one model (a *setup*: backbone, batch, input size) with
 one *method* (cross-entropy, an advisor, a cheaper variant of MFRW-MES) on
-synthetic data and reports
+synthetic data. A method is its config fragment (``configs/_base_/methods/``,
+:mod:`benchmarks.methods`), placed on the setup's model as a method config
+places it (the head, the loss, the advisor and its optimizer), with the
+``MetaOptimWrapper`` options of a variant; the fast preset is the preset
+fragment's options. The measurement reports
 
 - the median time of an iteration (of a cycle of ``k`` iterations divided
   by ``k`` with ``advisor_interval=k``),
@@ -38,6 +42,8 @@ import statistics
 import time
 from typing import Dict, Optional, Tuple
 
+from . import methods
+
 
 @dataclasses.dataclass(frozen=True)
 class Setup:
@@ -66,8 +72,13 @@ SETUPS: Dict[str, Setup] = {
                       None, 'backbone.layer4'),
 }
 
-#: method -> (head config kind, MetaOptimWrapper options); ``'{last}'``
-#: stands for the setup's last stage.
+#: The preset of the method ``fast``: its fragment's ``MetaOptimWrapper``
+#: options, read from configs/_base_/methods/mfrw-mes-fast.py.
+FAST_PRESET = 'mfrw-mes-fast'
+#: method -> (its fragment, configs/_base_/methods/KEY.py; the
+#: ``MetaOptimWrapper`` options of a cheaper variant, ``'{last}'`` standing
+#: for the setup's last stage). Which variants are measured is this
+#: benchmark's choice; what a method is, its fragment's.
 METHODS: Dict[str, Tuple[str, dict]] = {
     'ce': ('ce', {}),
     'mw-net': ('mw-net', {}),
@@ -81,24 +92,24 @@ METHODS: Dict[str, Tuple[str, dict]] = {
     'fast-k4': ('mfrw-mes', dict(advisor_interval=4)),
     'fast-last-k4': ('mfrw-mes', dict(virtual_params=['{last}', 'head.fc'],
                                       advisor_interval=4)),
-    # the fast preset, configs/_base_/methods/mfrw-mes-fast.py
-    'fast': ('mfrw-mes', dict(virtual_params=['head.fc'], advisor_interval=2)),
+    'fast': ('mfrw-mes', methods.preset(FAST_PRESET)['fast_meta_step']),
 }
 
 
-def _head(kind: str, setup: Setup) -> dict:
-    head = dict(num_classes=setup.classes, in_channels=setup.feat_dim)
-    if kind == 'ce':
-        return dict(head, type='LinearClsHead')
-    if kind == 'mw-net':
-        return dict(head, type='AdvisorHead', advisor=dict(type='MWNet'),
-                    loss=dict(type='CrossEntropyLoss'))
-    outputs = {'mfrw': ('mfrw', ), 'mes': ('mes', )}.get(kind,
-                                                         ('mfrw', 'mes'))
-    loss = dict(type='CrossEntropyLoss') if kind == 'mfrw' else dict(
-        type='MetaEqualizationLoss', rho=0.9)
-    return dict(head, type='AdvisorHead', loss=loss,
-                advisor=dict(type='Advisor', outputs=outputs))
+def model_cfg(setup: Setup, fragment: str) -> dict:
+    """The setup's cross-entropy classifier with the method of
+    ``fragment`` placed on it (:meth:`benchmarks.methods.Method.model`)."""
+    base = dict(
+        type='ImageClassifier',
+        data_preprocessor=dict(type='ClsDataPreprocessor',
+                               num_classes=setup.classes,
+                               mean=[127.5] * setup.channels,
+                               std=[64.0] * setup.channels, to_rgb=False),
+        backbone=setup.backbone, neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=setup.classes,
+                  in_channels=setup.feat_dim,
+                  loss=dict(type='CrossEntropyLoss')))
+    return methods.get(fragment).model(base)
 
 
 def build(setup_name: str, method: str, device: str = 'cpu',
@@ -120,18 +131,10 @@ def build(setup_name: str, method: str, device: str = 'cpu',
     import mmadvisor  # noqa: F401  (registers the components)
     from mmadvisor.datasets.samplers import MetaSampler
     setup = SETUPS[setup_name]
-    kind, method_options = METHODS[method]
+    fragment, method_options = METHODS[method]
     options = {**method_options, **(options or {})}
     meta_batch = meta_batch or setup.meta_batch or setup.batch
-    model = MODELS.build(
-        dict(type='ImageClassifier' if kind == 'ce' else 'AdvisorClassifier',
-             data_preprocessor=dict(type='ClsDataPreprocessor',
-                                    num_classes=setup.classes,
-                                    mean=[127.5] * setup.channels,
-                                    std=[64.0] * setup.channels,
-                                    to_rgb=False),
-             backbone=setup.backbone, neck=dict(type='GlobalAveragePooling'),
-             head=_head(kind, setup))).to(device).train()
+    model = MODELS.build(model_cfg(setup, fragment)).to(device).train()
 
     def sample(i):
         return dict(
@@ -141,7 +144,7 @@ def build(setup_name: str, method: str, device: str = 'cpu',
 
     batch = pseudo_collate([sample(i) for i in range(setup.batch)])
     sgd = dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4)
-    if kind == 'ce':
+    if not methods.get(fragment).is_advisor:
         return model, OptimWrapper(torch.optim.SGD(
             model.parameters(), lr=0.1, momentum=0.9,
             weight_decay=5e-4)), batch
@@ -171,7 +174,7 @@ def build(setup_name: str, method: str, device: str = 'cpu',
         dict(type='MetaOptimWrapperConstructor',
              optim_wrapper_cfg=dict(
                  type='MetaOptimWrapper', optimizer=sgd,
-                 meta_optimizer=dict(type='Adam', lr=1e-4),
+                 meta_optimizer=methods.get(fragment).parts['meta_optimizer'],
                  meta_dataloader=loader, **options)))(model)
     return model, wrapper, batch
 
@@ -240,11 +243,3 @@ def measure(setup: str, method: str, device: str = 'cpu', iters: int = 5,
                 gflop=count_flops(model, wrapper, batch) / 1e9
                 if flops else None)
 
-
-def floor_ratio(meta_over_train: float = 1.0, interval: int = 1,
-                head_only: bool = False) -> float:
-    """The FLOP floor of an advisor iteration over cross-entropy's (see the
-    module docstring)."""
-    if head_only:
-        return 1 + meta_over_train / 3 / interval
-    return 1 + (4 + 3 * meta_over_train) / (3 * interval)

@@ -14,9 +14,9 @@ import os.path as osp
 import statistics
 from typing import Dict, List, Sequence
 
+from . import ROOT
 from .runs import provenance, train_and_test
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = ('configs/quickstart/'
           'resnet20-mfrw-mes_1xb64_digits-flip0.6-val20.py')
 CANDIDATES = (1e-4, 1e-3, 3e-3, 1e-2)

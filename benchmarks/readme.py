@@ -1,4 +1,5 @@
-"""Write generated tables into README.md between marker comments."""
+"""Write generated tables into README.md between marker comments (the
+README tables of the tools are generated, never typed)."""
 import os.path as osp
 import sys
 
