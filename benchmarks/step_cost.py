@@ -15,7 +15,16 @@ fragment's options. The measurement reports
   :class:`torch.utils.flop_counter.FlopCounterMode` (matrix products and
   convolutions, forward, backward and forward-mode products alike;
   deterministic, so ratios can be compared on a busy machine),
-- the peak memory.
+- the working memory of an iteration (:func:`working_memory`): what it
+  needs above the built model. On CPU the growth of the process' peak
+  resident memory over the memory after building the model, measured in a
+  fresh process whose allocator returns freed tensors to the system
+  (glibc's ``MALLOC_MMAP_THRESHOLD_`` fixed at 64 KiB: with the default,
+  dynamic threshold the peak also counts heap fragmentation, which varied
+  by 0.3x CE's between two runs here), and the peak of the bytes of the
+  tensors alive during an iteration (torch's profiler; deterministic, no
+  allocator in between); on CUDA ``max_memory_allocated`` minus what the
+  model and the optimizers hold after a warm-up iteration.
 
 **The floor.** With ``F`` the FLOPs of the backbone's forward on the
 training batch (``N`` images; the head is negligible) and a meta batch of
@@ -41,6 +50,11 @@ import resource
 import statistics
 import time
 from typing import Dict, Optional, Tuple
+
+#: The environment of a CPU memory measurement's process: glibc returns
+#: every freed block of 64 KiB or more to the system at once, so the peak
+#: resident memory follows the live tensors (see the module docstring).
+MEMORY_ENV = {'MALLOC_MMAP_THRESHOLD_': str(64 * 1024)}
 
 from . import methods
 
@@ -93,6 +107,8 @@ METHODS: Dict[str, Tuple[str, dict]] = {
     'fast-last-k4': ('mfrw-mes', dict(virtual_params=['{last}', 'head.fc'],
                                       advisor_interval=4)),
     'fast': ('mfrw-mes', methods.preset(FAST_PRESET)['fast_meta_step']),
+    # the exact step recomputing phase 1 instead of holding it (memory)
+    'low-memory': ('mfrw-mes', dict(low_memory=True)),
 }
 
 
@@ -212,8 +228,8 @@ def count_flops(model, wrapper, batch) -> float:
 def measure(setup: str, method: str, device: str = 'cpu', iters: int = 5,
             warmup: int = 2, meta_batch: Optional[int] = None,
             flops: bool = True) -> dict:
-    """Time, FLOPs and peak memory of one method on one setup (run it in a
-    fresh process for the memory figure)."""
+    """Time and FLOPs of one iteration of one method on one setup (the
+    memory: :func:`working_memory`, in a process of its own)."""
     import torch
     model, wrapper, batch = build(setup, method, device, meta_batch)
     cuda = device.startswith('cuda')
@@ -225,8 +241,6 @@ def measure(setup: str, method: str, device: str = 'cpu', iters: int = 5,
 
     for _ in range(warmup):
         step()
-    if cuda:
-        torch.cuda.reset_peak_memory_stats()
     interval = getattr(wrapper, 'advisor_interval', 1)
     times = []
     for _ in range(iters):
@@ -234,12 +248,77 @@ def measure(setup: str, method: str, device: str = 'cpu', iters: int = 5,
         for _ in range(interval):
             step()
         times.append((time.perf_counter() - start) / interval)
-    peak = torch.cuda.max_memory_allocated() / 2**20 if cuda else \
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(setup=setup, method=method, median_s=statistics.median(times),
-                peak_mib=peak, iters=iters * interval,
+                iters=iters * interval,
                 meta_batch=meta_batch or SETUPS[setup].meta_batch or
                 SETUPS[setup].batch,
                 gflop=count_flops(model, wrapper, batch) / 1e9
                 if flops else None)
 
+def _rss_mib() -> float:
+    """The process' resident memory now (Linux ``/proc``), MiB."""
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError('no VmRSS in /proc/self/status: the CPU memory '
+                       'measurement needs Linux.')
+
+
+def peak_live_mib(model, wrapper, batch) -> float:
+    """The peak of the bytes of the tensors allocated during one cycle of
+    ``advisor_interval`` iterations and alive at once, MiB (torch's
+    profiler records every allocation and free; deterministic)."""
+    from torch.profiler import ProfilerActivity, profile
+    interval = getattr(wrapper, 'advisor_interval', 1)
+    with profile(activities=[ProfilerActivity.CPU],
+                 profile_memory=True) as prof:
+        for _ in range(interval):
+            model.train_step(batch, wrapper)
+    events = sorted((e.start_ns(), e.nbytes())
+                    for e in prof.profiler.kineto_results.events()
+                    if e.name() == '[memory]' and
+                    e.device_type().name == 'CPU')
+    live = peak = 0
+    for _, nbytes in events:
+        live += nbytes
+        peak = max(peak, live)
+    return peak / 2**20
+
+
+def working_memory(setup: str, method: str, device: str = 'cpu',
+                   iters: int = 2, meta_batch: Optional[int] = None) -> dict:
+    """The working memory of a training iteration above the built model.
+
+    CPU (run it in a fresh process started with :data:`MEMORY_ENV`): the
+    growth of the peak resident memory over ``iters`` cycles of
+    ``advisor_interval`` iterations above the resident memory after
+    building, and the peak of the live tensor bytes of one more cycle
+    (:func:`peak_live_mib`). CUDA: ``max_memory_allocated`` over ``iters``
+    cycles minus the memory allocated after one warm-up cycle (the model,
+    its gradients and the optimizers' state).
+
+    Returns:
+        dict: ``work_mib`` and, on CPU, ``live_mib``.
+    """
+    import torch
+    cuda = device.startswith('cuda')
+    model, wrapper, batch = build(setup, method, device, meta_batch)
+    interval = getattr(wrapper, 'advisor_interval', 1)
+    if cuda:
+        for _ in range(interval):
+            model.train_step(batch, wrapper)
+        torch.cuda.synchronize()
+        base = torch.cuda.memory_allocated()
+        torch.cuda.reset_peak_memory_stats()
+    else:
+        base = _rss_mib()
+    for _ in range(iters * interval):
+        model.train_step(batch, wrapper)
+    if cuda:
+        torch.cuda.synchronize()
+        return dict(work_mib=(torch.cuda.max_memory_allocated() - base) /
+                    2**20)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return dict(work_mib=peak - base,
+                live_mib=peak_live_mib(model, wrapper, batch))

@@ -9,11 +9,13 @@ It writes into ``--out``:
 - ``cuda_tests.log`` / ``cuda_tests.xml``: ``pytest -m cuda`` (the meta
   step with cuDNN batch norm, forward mode = double backward, bfloat16 and
   float16 against float32, ``tools/train.py --amp``, ResNet-50 b32 224px
-  peak memory, strip + stock inference), and ``cuda_figures.json`` (the
-  figures those tests measured);
-- ``benchmark.md`` / ``benchmark.json``: time, FLOPs and memory per
-  iteration of CE, the exact MFRW-MES and its fast variants, ResNet-32 b128
-  and ResNet-50 b32 224px (``tools/analysis_tools/benchmark_meta_step.py``);
+  working memory and time, strip + stock inference), and
+  ``cuda_figures.json`` (the figures those tests measured);
+- ``benchmark.md`` / ``benchmark.json``: time, FLOPs and working memory
+  (``max_memory_allocated`` above the model and optimizers) per iteration,
+  and their ratios to CE, for CE, the exact MFRW-MES, ``low_memory``, the
+  fast preset and variants, and MW-Net, ResNet-32 b128 and ResNet-50 b32
+  224px (``tools/analysis_tools/benchmark_meta_step.py``);
 - ``grid/``: runs of the Fashion-MNIST benchmark on the card (default: CE
   and MFRW-MES in LT IF 100, seed 0, the full 30 epochs), ``grid.jsonl``;
 - ``summary.md``: all of it with the card's name and the software versions,
@@ -40,7 +42,8 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 from benchmarks import fashion_mnist_benchmark as bench  # noqa: E402
 GRID_RUNS = ['lt100/ce@default/seed0', 'lt100/mfrw-mes@meta-lr0.001/seed0']
-BENCH_METHODS = ['ce', 'mfrw-mes', 'fast', 'fast-last', 'head-only']
+BENCH_METHODS = ['ce', 'mfrw-mes', 'low-memory', 'fast', 'fast-last',
+                 'head-only', 'mw-net']
 
 
 def parse_args(argv=None):

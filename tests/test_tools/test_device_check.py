@@ -23,10 +23,20 @@ def test_device_check_cpu_smoke(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     summary = (out / 'summary.md').read_text()
     # the CUDA tests are collected and skip cleanly without a GPU
-    assert '8 skipped' in summary
+    assert '9 skipped' in summary
     # the step benchmark table with FLOP ratios
     assert '| lenet5 b128 (meta 100) 32px | mfrw-mes |' in summary
     assert 'x CE FLOPs' in summary
+    # ... and working memory: the exact step holds phase 1's activations
+    # and the meta batch's at once (live tensor bytes, deterministic)
+    row = next(line for line in summary.splitlines()
+               if line.startswith('| lenet5 b128 (meta 100) 32px | mfrw-mes |'))
+    header = next(line for line in summary.splitlines()
+                  if line.startswith('| setup | method |'))
+    cells = dict(zip([c.strip() for c in header.split('|')],
+                     [c.strip() for c in row.split('|')]))
+    assert float(cells['x CE live tensors']) > 1.3
+    assert float(cells['working memory (MiB)']) > 0
     # the two benchmark runs, one epoch each on the CPU
     for key in ('lt100/ce@default/seed0', 'lt100/mfrw-mes@meta-lr0.001/seed0'):
         assert f'| {key} |' in summary

@@ -20,7 +20,15 @@ through the virtual step's graph) and cheaper variants of MFRW-MES:
 ``head-only`` (virtual step of the fc only), ``fast-last`` (last stage +
 fc), ``fast-k2`` / ``fast-k4`` (advisor updated every 2 / 4 iterations),
 ``fast-last-k4``, and ``fast``, the fast preset
-(``configs/_base_/methods/mfrw-mes-fast.py``: fc only, every 2 iterations).
+(``configs/_base_/methods/mfrw-mes-fast.py``: fc only, every 2 iterations);
+``low-memory``, the exact step with ``MetaOptimWrapper(low_memory=True)``.
+
+Working memory (``benchmarks/step_cost.py``, ``working_memory``): on CPU the
+growth of the process' peak resident memory above the built model (the
+process runs with glibc's mmap threshold fixed, so the peak follows the live
+tensors rather than heap fragmentation) and, deterministic, the peak of the
+live tensor bytes of an iteration (torch's profiler); on CUDA
+``max_memory_allocated`` minus what the model and optimizers hold.
 """
 import argparse
 import json
@@ -71,6 +79,8 @@ def parse_args(argv=None):
                         help='cpu or cuda (default: cuda if available)')
     parser.add_argument('--no-flops', action='store_true',
                         help='skip counting FLOPs')
+    parser.add_argument('--no-memory', action='store_true',
+                        help='skip the working-memory processes')
     parser.add_argument('--profile', choices=list(step_cost.METHODS),
                         help='print a torch.profiler table for this method')
     parser.add_argument('--markdown', help='also write the table here')
@@ -82,12 +92,19 @@ def parse_args(argv=None):
     # internal: one measurement in a fresh process
     parser.add_argument('--setup', help=argparse.SUPPRESS)
     parser.add_argument('--method', help=argparse.SUPPRESS)
+    parser.add_argument('--memory', action='store_true',
+                        help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def child(args) -> None:
     import torch
     torch.set_num_threads(args.threads)
+    if args.memory:
+        print('RESULT ' + json.dumps(step_cost.working_memory(
+            args.setup, args.method, args.device,
+            meta_batch=args.meta_batch)))
+        return
     result = step_cost.measure(args.setup, args.method, args.device,
                                args.iters, args.warmup, args.meta_batch,
                                flops=not args.no_flops)
@@ -108,32 +125,69 @@ def child(args) -> None:
     print('RESULT ' + json.dumps(result))
 
 
+def _ratio(r, base, key, digits=2) -> str:
+    if not base or r.get(key) is None or not base.get(key):
+        return '-'
+    return f'{r[key] / base[key]:.{digits}f}'
+
+
 def table(results, args) -> str:
+    memory = not args.no_memory
+    live = memory and not args.device.startswith('cuda')
     header = (
         f'Device: {device_name(args.device)}, {args.threads} thread(s); '
         f'fastest of {args.repeats} sweep(s) of the median over '
         f'{args.iters} timings after {args.warmup} warm-up iterations (with '
         'advisor_interval=k a timing is the mean of a cycle of k '
         'iterations); FLOPs counted by torch.utils.flop_counter; synthetic '
-        'data.\n\n| setup | method | ms / iteration | x CE time | GFLOP / '
-        'iteration | x CE FLOPs | peak memory (MiB) |\n'
-        '|---|---|---:|---:|---:|---:|---:|\n')
+        'data.' + (
+            ' Working memory above the built model: '
+            + ('growth of the peak resident memory in a fresh process '
+               '(glibc mmap threshold 64 KiB), and the peak of the live '
+               'tensor bytes (torch profiler).' if live else
+               'max_memory_allocated minus the model and optimizer state.')
+            if memory else '') +
+        '\n\n| setup | method | ms / iteration | x CE time | GFLOP / '
+        'iteration | x CE FLOPs |' +
+        (' working memory (MiB) | x CE memory |' if memory else '') +
+        (' x CE live tensors |' if live else '') + '\n'
+        '|---|---|---:|---:|---:|---:|' + ('---:|---:|' if memory else '') +
+        ('---:|' if live else '') + '\n')
     rows = []
     for setup in args.setups:
         base = next((r for r in results
                      if r['setup'] == setup and r['method'] == 'ce'), None)
         s = step_cost.SETUPS[setup]
         for r in (r for r in results if r['setup'] == setup):
-            time_ratio = f"{r['median_s'] / base['median_s']:.2f}" \
-                if base else '-'
             gflop = '-' if r['gflop'] is None else f"{r['gflop']:.2f}"
-            flop_ratio = f"{r['gflop'] / base['gflop']:.2f}" \
-                if base and r['gflop'] and base['gflop'] else '-'
-            rows.append(
-                f"| {setup} b{s.batch} (meta {r['meta_batch']}) {s.size}px | "
-                f"{r['method']} | {r['median_s'] * 1e3:.1f} | {time_ratio} | "
-                f'{gflop} | {flop_ratio} | {r["peak_mib"]:.0f} |')
+            row = (f"| {setup} b{s.batch} (meta {r['meta_batch']}) "
+                   f"{s.size}px | {r['method']} | "
+                   f"{r['median_s'] * 1e3:.1f} | "
+                   f"{_ratio(r, base, 'median_s')} | {gflop} | "
+                   f"{_ratio(r, base, 'gflop')} |")
+            if memory:
+                row += (f" {r['work_mib']:.0f} | "
+                        f"{_ratio(r, base, 'work_mib')} |")
+            if live:
+                row += f" {_ratio(r, base, 'live_mib')} |"
+            rows.append(row)
     return header + '\n'.join(rows) + '\n'
+
+
+def memory_child(cmd, env, setup, method) -> dict:
+    """The working memory of ``setup``/``method`` in a process of its own
+    (:data:`step_cost.MEMORY_ENV` on CPU)."""
+    if '--profile' in cmd:  # the timing process profiles, not this one
+        at = cmd.index('--profile')
+        cmd = cmd[:at] + cmd[at + 2:]
+    proc = subprocess.run(cmd + ['--memory'],
+                          env=dict(env, **step_cost.MEMORY_ENV),
+                          capture_output=True, text=True)
+    lines = [line for line in proc.stdout.splitlines()
+             if line.startswith('RESULT ')]
+    if proc.returncode != 0 or not lines:
+        sys.exit(f'{setup}/{method} (memory) failed:\n{proc.stderr[-3000:]}')
+    return json.loads(lines[-1][len('RESULT '):])
 
 
 def main(argv=None):
@@ -169,6 +223,8 @@ def main(argv=None):
         if proc.returncode != 0 or not lines:
             sys.exit(f'{setup}/{method} failed:\n{proc.stderr[-3000:]}')
         result = json.loads(lines[-1][len('RESULT '):])
+        if not args.no_memory and repeat == 0:
+            result.update(memory_child(cmd, env, setup, method))
         best = next((r for r in results if r['setup'] == setup
                      and r['method'] == method), None)
         if best is None:
@@ -178,8 +234,10 @@ def main(argv=None):
                          if k != 'gflop'})
         flops = '' if result['gflop'] is None else \
             f" {result['gflop']:8.2f} GFLOP"
+        memory = '' if 'work_mib' not in result else \
+            f" {result['work_mib']:9.0f} MiB"
         print(f'{setup:9s} {method:13s} {result["median_s"] * 1e3:9.1f} ms'
-              f'{flops} {result["peak_mib"]:9.0f} MiB', flush=True)
+              f'{flops}{memory}', flush=True)
         if 'profile' in result:
             print(result['profile'])
     text = table(results, args)
