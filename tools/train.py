@@ -1,9 +1,11 @@
 """Train a classifier (with or without an advisor) from a config.
 
-The flags are MMPretrain's ``tools/train.py`` flags. Examples::
+The flags are MMPretrain's ``tools/train.py`` flags, plus ``--overwrite``,
+``--dist-timeout`` and ``--repeatable``. Examples::
 
-    python tools/train.py configs/quickstart/cnn_mfrw-mes_digits-flip0.6.py
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
     bash tools/dist_train.sh CONFIG 8 --amp
+    python tools/train.py CONFIG --repeatable  # same weights on any x86-64 CPU
 """
 import argparse
 import os
@@ -18,9 +20,13 @@ from mmadvisor.utils.checkpoint_file import (
     state_dict_of)
 from mmadvisor.utils.dist_progress import explain_failure
 from mmadvisor.utils.launch import (META_WRAPPERS,
-                                    add_check_hooks, apply_amp,
+                                    add_check_hooks,
+                                    add_repeatable_numerics_hook, apply_amp,
                                     dist_timeout, finish_distributed,
                                     init_cpu_distributed, launch_rank)
+from mmadvisor.utils.numerics import (RepeatableNumericsError,
+                                      enable_repeatable_numerics,
+                                      ensure_repeatable_env)
 from mmadvisor.utils.work_dir import WorkDirError, check_work_dir  # noqa
 
 #: What stops a run before it starts: printed without a traceback. (A
@@ -60,6 +66,13 @@ def parse_args():
         action='store_true',
         help='enable automatic-mixed-precision training (with an advisor: '
         'the meta step runs under autocast, bf16 where available)')
+    parser.add_argument(
+        '--repeatable',
+        action='store_true',
+        help='train with the numerics every x86-64 CPU repeats bit for bit '
+        '(ATen scalar kernels, MKL_CBWR=COMPATIBLE, oneDNN and NNPACK off, '
+        'one thread; about 2x slower): the process starts again in that '
+        'environment if needed; see README, "Repeatable numerics"')
     parser.add_argument(
         '--no-validate',
         action='store_true',
@@ -114,6 +127,8 @@ def merge_args(cfg: Config, args) -> Config:
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         apply_amp(cfg)
+    if args.repeatable:
+        add_repeatable_numerics_hook(cfg)
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None
@@ -191,6 +206,15 @@ def check_resume(runner: Runner, checkpoint: dict, path: str) -> None:
 
 def main():
     args = parse_args()
+    if args.repeatable:
+        # Start again in the mode's environment if needed (same process
+        # id, so under torchrun too), then switch torch's paths; before
+        # anything is read or written.
+        try:
+            ensure_repeatable_env()
+            enable_repeatable_numerics()
+        except RepeatableNumericsError as err:
+            raise SystemExit(f'train.py: {err}')
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
     add_check_hooks(cfg)
