@@ -87,5 +87,14 @@ def test_quickstart_shows_progress_and_reruns(tmp_path):
         # the final checkpoint tested = the last validation (both: the
         # digits test split)
         assert row and row.group(1) == last.group(1), out
+    # Repeatable numerics by default: both trainings and both tests.
+    for name in ('cross-entropy', 'MFRW-MES advisor'):
+        assert re.search(rf'^\[{name}\] tools/train.py .* --overwrite '
+                         '--repeatable ', out, re.M), out
+    assert re.search(r'^total wall time: \d+ s \(.*repeatable numerics\)$',
+                     out, re.M), out
+    for run in tmp_path.glob('*/20*/vis_data/config.py'):
+        assert "type='RepeatableNumericsHook'" in run.read_text()
+    assert len(list(tmp_path.glob('*/20*/vis_data/config.py'))) == 4
     assert not (earlier / 'epoch_9.pth').exists()
     assert (earlier / 'epoch_2.pth').exists()
