@@ -113,7 +113,8 @@ def test_restart_keeps_the_process_and_its_command_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in REPEATABLE_ENV}
     env.update(ATEN_CPU_CAPABILITY='avx2', PYTHONWARNINGS='default')
     proc = subprocess.Popen(
-        [sys.executable, '-X', 'flag=on', str(script), numerics.__file__, 'a b', '--x'],
+        [sys.executable, '-X', 'flag=on', str(script), numerics.__file__,
+         'a b', '--x'],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err

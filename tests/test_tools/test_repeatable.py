@@ -14,15 +14,20 @@ variable emulates another CPU for it: the mode switches it off).
 ``ONEDNN_VERBOSE=1`` in profile B shows whether oneDNN ran at all.
 """
 import os
+import os.path as osp
 import re
 import subprocess
 import sys
 
+import mmpretrain
 import pytest
 import torch
 from test_train_test_tools import CONFIG, ROOT
 
-from mmadvisor.utils.numerics import REPEATABLE_ENV
+from mmadvisor.utils.numerics import REPEATABLE_ENV, export_line
+
+MIM_TRAIN = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools',
+                     'train.py')
 
 # The quickstart's model (CifarResNet-20, the advisor, the meta step) on
 # 200 digits: 100 noisy training images, a 10-per-class meta set; 4
@@ -41,17 +46,21 @@ PROFILES = {
 }
 
 
-def tool(profile, *args):
+def tool(profile, *args, env=None, cwd=ROOT, check=True):
     """Run a tool in a clean environment plus the profile's variables (one
-    thread outside the mode too: this machine's rule for tests)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in REPEATABLE_ENV and not k.startswith(('MKL_', 'ONEDNN',
-                                                            'DNNL'))}
-    env.update(OMP_NUM_THREADS='1', PYTHONWARNINGS='default',
-               **PROFILES[profile])
-    proc = subprocess.run([sys.executable, *args], cwd=ROOT, env=env,
+    thread outside the mode too: this machine's rule for tests) and
+    ``env``."""
+    environ = {k: v for k, v in os.environ.items()
+               if k not in REPEATABLE_ENV and not k.startswith(
+                   ('MKL_', 'ONEDNN', 'DNNL'))}
+    environ.update(OMP_NUM_THREADS='1', PYTHONWARNINGS='default')
+    environ.update(PROFILES[profile])
+    environ.update(env or {})
+    proc = subprocess.run([sys.executable, *args], cwd=cwd, env=environ,
                           capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    if check:
+        assert proc.returncode == 0, (proc.stdout[-3000:] +
+                                      proc.stderr[-3000:])
     return proc
 
 
@@ -140,3 +149,29 @@ def test_repeatable_under_torchrun(tmp_path):
     assert log.count('ATEN_CPU_CAPABILITY=avx2 -> default') == nproc
     assert 'repeatable numerics: ATen DEFAULT kernels' in log
     assert (tmp_path / 'epoch_1.pth').is_file()
+
+
+def test_mmpretrain_train_tool_with_the_hook(tmp_path):
+    """MMPretrain's own train.py: the config lists the hook, the user
+    exports the environment (README, "Repeatable numerics")."""
+    config = tmp_path / 'repeatable.py'
+    config.write_text(
+        f'_base_ = {CONFIG!r}\n'
+        "custom_hooks = [dict(type='DumpGeneratedHook'),\n"
+        "                dict(type='ClassCountsCheckHook'),\n"
+        "                dict(type='RepeatableNumericsHook')]\n")
+    args = [MIM_TRAIN, str(config), '--work-dir', str(tmp_path / 'run'),
+            '--cfg-options', *TINY, 'val_dataloader.dataset.indices=64']
+    # Not exported: the run stops when the runner builds the hook, with
+    # the line to export, before any iteration.
+    proc = tool('B', *args, cwd=str(tmp_path), check=False)
+    assert proc.returncode != 0
+    assert 'ATEN_CPU_CAPABILITY=avx2' in proc.stderr
+    assert export_line() in proc.stderr
+    assert not (tmp_path / 'run' / 'epoch_1.pth').exists()
+    # Exported (over profile B's own values): it trains in the mode.
+    proc = tool('B', *args, cwd=str(tmp_path), env=REPEATABLE_ENV)
+    log = proc.stdout + proc.stderr
+    assert 'repeatable numerics: ATen DEFAULT kernels' in log
+    assert 'onednn_verbose' not in log
+    assert (tmp_path / 'run' / 'epoch_1.pth').is_file()

@@ -21,15 +21,16 @@ class RepeatableNumericsHook(Hook):
 
     ``tools/train.py --repeatable`` and ``tools/test.py --repeatable`` set
     the environment and add this hook themselves. With another launcher,
-    e.g. MMPretrain's own ``tools/train.py``::
+    e.g. MMPretrain's own ``tools/train.py``, list the hook in the config's
+    ``custom_hooks`` (``--cfg-options`` cannot add a dict to a list)::
+
+        custom_hooks = [..., dict(type='RepeatableNumericsHook')]
+
+    and export the environment before the command::
 
         export ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE \\
             OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
-        python $MMPRETRAIN/tools/train.py CONFIG --cfg-options \\
-            "custom_hooks=[dict(type='RepeatableNumericsHook')]"
-
-    (or list it in the config's ``custom_hooks``; the override above
-    replaces the config's list).
+        python $MMPRETRAIN/tools/train.py CONFIG
     """
 
     priority = 'VERY_HIGH'
