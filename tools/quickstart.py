@@ -12,7 +12,8 @@ with ``tools/test.py`` and prints the two test accuracies and wall times::
 The runs and tests are in the repeatable numerics mode (``--repeatable`` of
 train.py and test.py; :mod:`mmadvisor.utils.numerics`), so that the table
 comes out bit for bit on any x86-64 CPU; ``--fast-numerics`` takes this
-CPU's fastest kernels instead (about half the time, other numbers).
+CPU's fastest kernels instead (about a third of the time, numbers that
+depend on the CPU).
 
 The progress comes from the files MMEngine writes as a run goes (its
 ``vis_data/scalars.json`` and resolved ``config.py``): the training is
@@ -165,9 +166,9 @@ def main():
     parser.add_argument(
         '--fast-numerics', action='store_true',
         help="this CPU's fastest kernels (oneDNN, NNPACK, AVX-512/AVX2) "
-        'instead of the repeatable numerics mode: about half the time, but '
-        'the accuracies then depend on the CPU (README, "Repeatable '
-        'numerics")')
+        'instead of the repeatable numerics mode: about a third of the '
+        'time, but the accuracies then depend on the CPU (README, '
+        '"Repeatable numerics")')
     parser.add_argument('--update-readme', action='store_true',
                         help="write the table into README.md's quickstart "
                         'section')

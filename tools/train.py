@@ -71,7 +71,7 @@ def parse_args():
         action='store_true',
         help='train with the numerics every x86-64 CPU repeats bit for bit '
         '(ATen scalar kernels, MKL_CBWR=COMPATIBLE, oneDNN and NNPACK off, '
-        'one thread; about 2x slower): the process starts again in that '
+        'one thread; 1.5-3x the time): the process starts again in that '
         'environment if needed; see README, "Repeatable numerics"')
     parser.add_argument(
         '--no-validate',
