@@ -103,7 +103,8 @@ print('start', os.getpid(), os.environ.get('ATEN_CPU_CAPABILITY'),
       sys._xoptions.get('flag'), sys.argv[2:], flush=True)
 numerics.ensure_repeatable_env()
 print('ready', os.getpid(), *(os.environ[name] for name in
-                              numerics.REPEATABLE_ENV), flush=True)
+                              numerics.REPEATABLE_ENV),
+      os.environ.get(numerics.REEXEC_MARK), flush=True)
 '''
 
 
@@ -125,7 +126,7 @@ def test_restart_keeps_the_process_and_its_command_line(tmp_path):
     assert out.splitlines() == [
         f"start {pid} avx2 on ['a b', '--x']",
         f"start {pid} default on ['a b', '--x']",
-        f'ready {pid} default COMPATIBLE 1 1',
+        f'ready {pid} default COMPATIBLE 1 1 None',  # the mark removed
     ]
     assert err.count('ATEN_CPU_CAPABILITY=avx2 -> default') == 1
 

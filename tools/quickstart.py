@@ -29,6 +29,7 @@ import os.path as osp
 import subprocess
 import sys
 import time
+import warnings
 from datetime import timedelta
 from typing import List, Optional
 
@@ -182,7 +183,10 @@ def main():
     if not args.fast_numerics:
         # The runs start in the mode's environment (no restart in each; a
         # variable of this shell that the mode overrides is named once).
-        from mmadvisor.utils.numerics import export_line, repeatable_environ
+        with warnings.catch_warnings():  # the imports' own
+            warnings.simplefilter('ignore')
+            from mmadvisor.utils.numerics import (export_line,
+                                                  repeatable_environ)
         env = repeatable_environ(env)
         numerics = ['--repeatable']
         print(f'repeatable numerics: {export_line()[7:]}, oneDNN and NNPACK '

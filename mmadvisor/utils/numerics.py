@@ -81,8 +81,9 @@ REPEATABLE_ENV: Dict[str, str] = {
 }
 
 #: Set in the environment by :func:`ensure_repeatable_env` before it
-#: starts the command again (a second start in a wrong environment stops
-#: instead of looping).
+#: starts the command again, removed once the command runs in the mode's
+#: environment (a second start in a wrong environment stops instead of
+#: looping).
 REEXEC_MARK = 'MMADVISOR_REPEATABLE_REEXEC'
 
 #: ``torch.backends.cpu.get_cpu_capability()`` with ATEN_CPU_CAPABILITY set
@@ -186,6 +187,9 @@ def ensure_repeatable_env() -> None:
     """
     differences = env_differences()
     if not differences:
+        # Started in place (again): the processes this one starts begin
+        # afresh, and may restart themselves.
+        os.environ.pop(REEXEC_MARK, None)
         return
     if os.environ.get(REEXEC_MARK):
         raise RepeatableNumericsError(

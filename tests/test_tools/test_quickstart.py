@@ -68,7 +68,10 @@ def test_quickstart_shows_progress_and_reruns(tmp_path):
     earlier.mkdir()
     (earlier / 'epoch_9.pth').write_bytes(b'')
     (earlier / 'last_checkpoint').write_text(str(earlier / 'epoch_9.pth'))
-    env = dict(os.environ, OMP_NUM_THREADS='1')
+    # A shell that picks ATen's AVX2 kernels: the quickstart says once that
+    # the repeatable mode overrides it.
+    env = dict(os.environ, OMP_NUM_THREADS='1', ATEN_CPU_CAPABILITY='avx2',
+               PYTHONWARNINGS='default')
     proc = subprocess.run(
         [sys.executable, SCRIPT, '--work-dir', str(tmp_path),
          '--cfg-options', 'train_cfg.max_epochs=2',
@@ -88,6 +91,7 @@ def test_quickstart_shows_progress_and_reruns(tmp_path):
         # digits test split)
         assert row and row.group(1) == last.group(1), out
     # Repeatable numerics by default: both trainings and both tests.
+    assert proc.stderr.count('ATEN_CPU_CAPABILITY=avx2 -> default') == 1
     for name in ('cross-entropy', 'MFRW-MES advisor'):
         assert re.search(rf'^\[{name}\] tools/train.py .* --overwrite '
                          '--repeatable ', out, re.M), out
