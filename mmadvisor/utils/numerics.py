@@ -20,9 +20,10 @@ depend on the CPU:
   oneDNN off and NNPACK off (convolutions go through ATen's im2col and
   MKL's matrix product), one intra-op thread.
 
-It costs about 2x the training time on CPU (README, "Repeatable
-numerics"), and is meant for reproducing a result on another machine or
-bisecting a regression, not for speed. GPUs are not covered (cuDNN and
+It costs 1.5-3x the training time on CPU (measured: LeNet-5 1.5x, the
+quickstart's ResNet-20 2.9x; README, "Repeatable numerics"), and is meant
+for reproducing a result on another machine or bisecting a regression, not
+for speed. GPUs are not covered (cuDNN and
 cuBLAS pick their algorithms by device; see MMEngine's
 ``randomness.deterministic``).
 
