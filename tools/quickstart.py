@@ -9,6 +9,12 @@ with ``tools/test.py`` and prints the two test accuracies and wall times::
 
     python tools/quickstart.py [--work-dir work_dirs/quickstart] [--seed 0]
 
+The runs and tests are in the repeatable numerics mode (``--repeatable`` of
+train.py and test.py; :mod:`mmadvisor.utils.numerics`), so that the table
+comes out bit for bit on any x86-64 CPU; ``--fast-numerics`` takes this
+CPU's fastest kernels instead (about a third of the time, numbers that
+depend on the CPU).
+
 The progress comes from the files MMEngine writes as a run goes (its
 ``vis_data/scalars.json`` and resolved ``config.py``): the training is
 MMEngine's, unchanged. The quickstart owns its work dirs
@@ -23,6 +29,7 @@ import os.path as osp
 import subprocess
 import sys
 import time
+import warnings
 from datetime import timedelta
 from typing import List, Optional
 
@@ -157,6 +164,12 @@ def main():
                         help='randomness.seed of both runs')
     parser.add_argument('--sequential', action='store_true',
                         help='run one after the other instead of in parallel')
+    parser.add_argument(
+        '--fast-numerics', action='store_true',
+        help="this CPU's fastest kernels (oneDNN, NNPACK, AVX-512/AVX2) "
+        'instead of the repeatable numerics mode: about a third of the '
+        'time, but the accuracies then depend on the CPU (README, '
+        '"Repeatable numerics")')
     parser.add_argument('--update-readme', action='store_true',
                         help="write the table into README.md's quickstart "
                         'section')
@@ -164,8 +177,22 @@ def main():
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
-    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore')
     start = time.time()
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    numerics = []
+    if not args.fast_numerics:
+        # The runs start in the mode's environment (no restart in each; a
+        # variable of this shell that the mode overrides is named once).
+        with warnings.catch_warnings():  # the imports' own
+            warnings.simplefilter('ignore')
+            from mmadvisor.utils.numerics import (export_line,
+                                                  repeatable_environ)
+        env = repeatable_environ(env)
+        numerics = ['--repeatable']
+        print(f'repeatable numerics: {export_line()[7:]}, oneDNN and NNPACK '
+              'off (--fast-numerics: this CPU\'s fastest kernels)',
+              flush=True)
+    env['PYTHONWARNINGS'] = 'ignore'
     procs, ends = {}, {}
     for name, config in RUNS.items():
         work_dir = osp.join(args.work_dir, osp.basename(config)[:-3])
@@ -174,7 +201,7 @@ def main():
         # --overwrite: the work dir is the quickstart's own; a rerun
         # replaces the earlier quickstart's run there.
         cmd = [sys.executable, 'tools/train.py', config, '--work-dir',
-               work_dir, '--overwrite', '--cfg-options',
+               work_dir, '--overwrite', *numerics, '--cfg-options',
                f'randomness.seed={args.seed}', *args.cfg_options]
         print(f'[{name}] {" ".join(cmd[1:])}  (log: {log.name})', flush=True)
         t0 = time.time()
@@ -199,7 +226,8 @@ def main():
                         if args.cfg_options else [])
         subprocess.run(
             [sys.executable, 'tools/test.py', config, checkpoint,
-             '--work-dir', work_dir, '--out', out, *test_options],
+             '--work-dir', work_dir, '--out', out, *numerics,
+             *test_options],
             cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         with open(osp.join(ROOT, out)) as f:
@@ -210,10 +238,13 @@ def main():
         f'{args.seed}: final-epoch test accuracy', '',
         '| method | test top-1 (%) | train time (s) |', '|---|---|---|'
     ] + [f'| {name} | {acc:.2f} | {secs:.0f} |' for name, acc, secs, _ in rows]
+    mode = ('fast numerics' if args.fast_numerics else
+            'repeatable numerics')
     lines += ['', f'total wall time: {time.time() - start:.0f} s '
-              f'({os.cpu_count()} CPU cores, two runs in parallel)'
+              f'({os.cpu_count()} CPU cores, two runs in parallel, {mode})'
               if not args.sequential else
-              f'total wall time: {time.time() - start:.0f} s (sequential)']
+              f'total wall time: {time.time() - start:.0f} s (sequential, '
+              f'{mode})']
     print('\n' + '\n'.join(lines))
     for name, _, _, ckpt in rows:
         print(f'[{name}] checkpoint: {ckpt}')

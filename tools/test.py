@@ -8,6 +8,7 @@ Examples::
 
     python tools/test.py CONFIG CHECKPOINT
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
+    python tools/test.py CONFIG CHECKPOINT --repeatable  # any x86-64 CPU
 """
 import argparse
 import os
@@ -20,8 +21,12 @@ from mmengine.runner import Runner
 from mmadvisor.utils.checkpoint_file import (
     ADVISOR_PREFIX, CheckpointFileError, check_state_dict,
     load_checkpoint_file, state_dict_of)
-from mmadvisor.utils.launch import (finish_distributed,
+from mmadvisor.utils.launch import (add_repeatable_numerics_hook,
+                                    finish_distributed,
                                     init_cpu_distributed)
+from mmadvisor.utils.numerics import (RepeatableNumericsError,
+                                      enable_repeatable_numerics,
+                                      ensure_repeatable_env)
 
 
 def parse_args():
@@ -37,6 +42,11 @@ def parse_args():
         action=DictAction,
         help='override some settings in the used config, in xxx=yyy format')
     parser.add_argument(
+        '--repeatable',
+        action='store_true',
+        help='evaluate with the numerics every x86-64 CPU repeats bit for '
+        'bit (as train.py --repeatable; see README, "Repeatable numerics")')
+    parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
@@ -50,9 +60,19 @@ def parse_args():
 
 def main():
     args = parse_args()
+    if args.repeatable:
+        # Start again in the mode's environment if needed (same process
+        # id), then switch torch's paths.
+        try:
+            ensure_repeatable_env()
+            enable_repeatable_numerics()
+        except RepeatableNumericsError as err:
+            raise SystemExit(f'test.py: {err}')
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if args.repeatable:
+        add_repeatable_numerics_hook(cfg)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

@@ -1,9 +1,12 @@
 """Train a classifier (with or without an advisor) from a config.
 
-The flags are MMPretrain's ``tools/train.py`` flags. Examples::
+The flags are MMPretrain's ``tools/train.py`` flags, plus ``--overwrite``,
+``--dist-timeout`` and ``--repeatable``. Examples::
 
     python tools/train.py configs/quickstart/resnet20-mfrw-mes_1xb64_digits-flip0.6.py
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
     bash tools/dist_train.sh CONFIG 8 --amp
+    python tools/train.py CONFIG --repeatable  # same weights on any x86-64 CPU
 """
 import argparse
 import os
@@ -18,9 +21,13 @@ from mmadvisor.utils.checkpoint_file import (
     CheckpointFileError, check_state_dict, load_checkpoint_file,
     state_dict_of)
 from mmadvisor.utils.dist_progress import explain_failure
-from mmadvisor.utils.launch import (META_WRAPPERS, apply_amp,
+from mmadvisor.utils.launch import (META_WRAPPERS,
+                                    add_repeatable_numerics_hook, apply_amp,
                                     dist_timeout, finish_distributed,
                                     init_cpu_distributed, launch_rank)
+from mmadvisor.utils.numerics import (RepeatableNumericsError,
+                                      enable_repeatable_numerics,
+                                      ensure_repeatable_env)
 from mmadvisor.utils.work_dir import (RUN_CHECKPOINT, WorkDirError,  # noqa
                                       check_work_dir)
 
@@ -61,6 +68,13 @@ def parse_args():
         action='store_true',
         help='enable automatic-mixed-precision training (with an advisor: '
         'the meta step runs under autocast, bf16 where available)')
+    parser.add_argument(
+        '--repeatable',
+        action='store_true',
+        help='train with the numerics every x86-64 CPU repeats bit for bit '
+        '(ATen scalar kernels, MKL_CBWR=COMPATIBLE, oneDNN and NNPACK off, '
+        'one thread; 1.5-3x the time): the process starts again in that '
+        'environment if needed; see README, "Repeatable numerics"')
     parser.add_argument(
         '--no-validate',
         action='store_true',
@@ -115,6 +129,8 @@ def merge_args(cfg: Config, args) -> Config:
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         apply_amp(cfg)
+    if args.repeatable:
+        add_repeatable_numerics_hook(cfg)
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None
@@ -203,6 +219,15 @@ def check_resume(runner: Runner, checkpoint: dict, path: str) -> None:
 
 def main():
     args = parse_args()
+    if args.repeatable:
+        # Start again in the mode's environment if needed (same process
+        # id, so under torchrun too), then switch torch's paths; before
+        # anything is read or written.
+        try:
+            ensure_repeatable_env()
+            enable_repeatable_numerics()
+        except RepeatableNumericsError as err:
+            raise SystemExit(f'train.py: {err}')
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
     checkpoint = path = None

@@ -68,7 +68,10 @@ def test_quickstart_shows_progress_and_reruns(tmp_path):
     earlier.mkdir()
     (earlier / 'epoch_9.pth').write_bytes(b'')
     (earlier / 'last_checkpoint').write_text(str(earlier / 'epoch_9.pth'))
-    env = dict(os.environ, OMP_NUM_THREADS='1')
+    # A shell that picks ATen's AVX2 kernels: the quickstart says once that
+    # the repeatable mode overrides it.
+    env = dict(os.environ, OMP_NUM_THREADS='1', ATEN_CPU_CAPABILITY='avx2',
+               PYTHONWARNINGS='default')
     proc = subprocess.run(
         [sys.executable, SCRIPT, '--work-dir', str(tmp_path),
          '--cfg-options', 'train_cfg.max_epochs=2',
@@ -87,5 +90,15 @@ def test_quickstart_shows_progress_and_reruns(tmp_path):
         # the final checkpoint tested = the last validation (both: the
         # digits test split)
         assert row and row.group(1) == last.group(1), out
+    # Repeatable numerics by default: both trainings and both tests.
+    assert proc.stderr.count('ATEN_CPU_CAPABILITY=avx2 -> default') == 1
+    for name in ('cross-entropy', 'MFRW-MES advisor'):
+        assert re.search(rf'^\[{name}\] tools/train.py .* --overwrite '
+                         '--repeatable ', out, re.M), out
+    assert re.search(r'^total wall time: \d+ s \(.*repeatable numerics\)$',
+                     out, re.M), out
+    for run in tmp_path.glob('*/20*/vis_data/config.py'):
+        assert "type='RepeatableNumericsHook'" in run.read_text()
+    assert len(list(tmp_path.glob('*/20*/vis_data/config.py'))) == 4
     assert not (earlier / 'epoch_9.pth').exists()
     assert (earlier / 'epoch_2.pth').exists()

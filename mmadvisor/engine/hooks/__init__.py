@@ -7,10 +7,11 @@ from .dist_progress_hook import DistProgressHook
 from .dump_generated_hook import DumpGeneratedHook
 from .finite_loss_hook import FiniteLossHook
 from .meta_set_check_hook import MetaSetCheckHook
+from .repeatable_numerics_hook import RepeatableNumericsHook
 from .resume_scheduler_hook import ResumeSchedulerHook
 
 __all__ = [
     'AdviceCollapseHook', 'AdviceRecordHook', 'ClassCountsCheckHook',
     'DistProgressHook', 'DumpGeneratedHook', 'FiniteLossHook',
-    'MetaSetCheckHook', 'ResumeSchedulerHook'
+    'MetaSetCheckHook', 'RepeatableNumericsHook', 'ResumeSchedulerHook'
 ]
