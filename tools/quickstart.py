@@ -22,10 +22,14 @@ MMEngine's, unchanged. The quickstart owns its work dirs
 second quickstart replaces the first one's run.
 """
 import argparse
+import contextlib
+import ctypes
+import fcntl
 import glob
 import json
 import os
 import os.path as osp
+import signal
 import subprocess
 import sys
 import time
@@ -177,6 +181,65 @@ def main():
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
+    with work_dir_lock(osp.join(ROOT, args.work_dir)):
+        run(args)
+
+
+@contextlib.contextmanager
+def work_dir_lock(work_dir: str):
+    """Hold ``WORK_DIR/quickstart.lock`` while the quickstart trains there:
+    a second quickstart on the same work dirs would ``--overwrite`` the
+    first one's running runs. Stops at once, naming the other one's
+    process, if it is held (the lock goes with the process that holds it,
+    however it ends)."""
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, 'quickstart.lock')
+    with open(path, 'a+') as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            owner = f.read().strip() or 'another process'
+            sys.exit(f'quickstart: {work_dir} is in use by another '
+                     f'quickstart ({owner}), which trains there: wait for it '
+                     'to end, or give this one other work dirs with '
+                     '--work-dir DIR.')
+        f.seek(0)
+        f.truncate()
+        f.write(f'pid {os.getpid()}\n')
+        f.flush()
+        yield
+
+
+def _die_with_parent() -> None:
+    """In a child, before it runs: have Linux send it SIGTERM when the
+    quickstart's process ends, however it ends (even ``kill -9``)."""
+    try:
+        ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGTERM)
+    except OSError:  # not glibc: the finally clause of run() remains
+        pass
+
+
+def run(args) -> None:
+    """Train, follow, test and report both runs; the trainings are stopped
+    if this process stops first (an error, Ctrl-C, a SIGTERM; a SIGKILL
+    through :func:`_die_with_parent`)."""
+    procs = {}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit('quickstart: stopped '
+                                                      '(SIGTERM)'))
+    try:
+        _run(args, procs)
+    finally:
+        for proc, *_ in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+def _run(args, procs) -> None:
     start = time.time()
     env = dict(os.environ, OMP_NUM_THREADS='1')
     numerics = []
@@ -193,7 +256,7 @@ def main():
               'off (--fast-numerics: this CPU\'s fastest kernels)',
               flush=True)
     env['PYTHONWARNINGS'] = 'ignore'
-    procs, ends = {}, {}
+    ends = {}
     for name, config in RUNS.items():
         work_dir = osp.join(args.work_dir, osp.basename(config)[:-3])
         os.makedirs(osp.join(ROOT, work_dir), exist_ok=True)
@@ -207,7 +270,8 @@ def main():
         t0 = time.time()
         progress = RunProgress(name, osp.join(ROOT, work_dir), t0)
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
+                                stderr=subprocess.STDOUT,
+                                preexec_fn=_die_with_parent)
         procs[name] = (proc, work_dir, config, t0, progress)
         if args.sequential:
             follow({name: (proc, progress)}, ends)
@@ -229,7 +293,7 @@ def main():
              '--work-dir', work_dir, '--out', out, *numerics,
              *test_options],
             cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+            stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         with open(osp.join(ROOT, out)) as f:
             accuracy = json.load(f)['accuracy/top1']
         rows.append((name, accuracy, train_time, checkpoint))

@@ -102,3 +102,61 @@ def test_quickstart_shows_progress_and_reruns(tmp_path):
     assert len(list(tmp_path.glob('*/20*/vis_data/config.py'))) == 4
     assert not (earlier / 'epoch_9.pth').exists()
     assert (earlier / 'epoch_2.pth').exists()
+
+
+def test_second_quickstart_on_the_same_work_dirs_stops(tmp_path):
+    """While a quickstart trains in its work dirs it holds their lock; a
+    second one on the same dirs stops at once and deletes nothing (it used
+    to --overwrite the first one's running runs: both died, and their
+    trainings ran on)."""
+    import fcntl
+    run = tmp_path / 'resnet20-ce_1xb64_digits-flip0.6'
+    run.mkdir()
+    (run / 'epoch_1.pth').write_bytes(b'the first quickstart is writing')
+    with open(tmp_path / 'quickstart.lock', 'a+') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.write('pid 4242\n')
+        lock.flush()
+        proc = subprocess.run(
+            [sys.executable, SCRIPT, '--work-dir', str(tmp_path)],
+            cwd=str(tmp_path), capture_output=True, text=True,
+            env=dict(os.environ, PYTHONWARNINGS='ignore'))
+    assert proc.returncode != 0
+    assert f'{tmp_path} is in use by another quickstart (pid 4242)' \
+        in proc.stderr
+    assert (run / 'epoch_1.pth').read_bytes() == \
+        b'the first quickstart is writing'
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'quickstart.lock', run.name]
+
+
+def test_killed_quickstart_takes_its_trainings_with_it(tmp_path):
+    """kill -9 of the quickstart: its training processes end too."""
+    import signal
+    import time
+    proc = subprocess.Popen(
+        [sys.executable, SCRIPT, '--work-dir', str(tmp_path),
+         '--fast-numerics', '--cfg-options', 'train_cfg.max_epochs=30'],
+        cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=dict(os.environ, OMP_NUM_THREADS='1',
+                            PYTHONWARNINGS='ignore'))
+
+    def children():
+        out = subprocess.run(['ps', '-o', 'pid=', '--ppid', str(proc.pid)],
+                             capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    deadline = time.time() + 120
+    while len(children()) < 2 and time.time() < deadline:
+        time.sleep(0.5)
+    trainings = children()
+    assert len(trainings) == 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 60
+    alive = trainings
+    while alive and time.time() < deadline:
+        time.sleep(0.5)
+        alive = [p for p in trainings if osp.exists(f'/proc/{p}') and
+                 'Z' not in open(f'/proc/{p}/stat').read().split()[2]]
+    assert alive == []
