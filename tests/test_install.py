@@ -264,7 +264,8 @@ def test_user_config_under_mmpretrain_train_and_our_test(tmp_path):
     records = [json.loads(line) for line in open(scalars)]
     assert any('loss_meta' in r for r in records)
     run([sys.executable, osp.join(ROOT, 'tools', 'test.py'), 'my_config.py',
-         'work/epoch_1.pth', '--work-dir', 'test', '--out', 'metrics.json'],
+         'work/epoch_1.pth', '--work-dir', 'test', '--out', 'metrics.json',
+         '--out-item', 'metrics'],
         cwd=tmp_path)
     metrics = json.loads((tmp_path / 'metrics.json').read_text())
     # the run validated its last epoch on the same 64 test images: our

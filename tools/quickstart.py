@@ -290,7 +290,8 @@ def _run(args, procs) -> None:
                         if args.cfg_options else [])
         subprocess.run(
             [sys.executable, 'tools/test.py', config, checkpoint,
-             '--work-dir', work_dir, '--out', out, *numerics,
+             '--work-dir', work_dir, '--out', out, '--out-item', 'metrics',
+             *numerics,
              *test_options],
             cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)

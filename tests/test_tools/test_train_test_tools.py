@@ -160,11 +160,12 @@ def test_stripped_checkpoint_runs_in_stock_mmpretrain(trained, tmp_path):
 
 
 def test_test_tool_evaluates(trained, tmp_path):
+    """--out FILE --out-item metrics: the metrics, as MMPretrain's."""
     work_dir, _ = trained
     out = tmp_path / 'metrics.json'
     run(['tools/test.py', CONFIG, str(work_dir / 'epoch_4.pth'),
-         '--work-dir', str(tmp_path), '--out', str(out), '--cfg-options',
-         *TINY])
+         '--work-dir', str(tmp_path), '--out', str(out), '--out-item',
+         'metrics', '--cfg-options', *TINY])
     import glob
     import json
     metrics = json.loads(out.read_text())
@@ -174,6 +175,50 @@ def test_test_tool_evaluates(trained, tmp_path):
     logged = [json.loads(line) for line in open(log)]
     (val, ) = [r for r in logged if 'accuracy/top1' in r and r['step'] == 4]
     assert metrics['accuracy/top1'] == pytest.approx(val['accuracy/top1'])
+
+
+def test_test_tool_writes_predictions_as_mmpretrains(tmp_path):
+    """--out FILE alone: every sample's prediction (MMPretrain's default,
+    MMEngine's DumpResults), whose accuracy is the metric's; --show-dir
+    draws them; --tta (flip) evaluates the same checkpoint, loaded into
+    the model inside the TTA wrapper."""
+    import glob
+    import pickle
+    work_dir = tmp_path / 'run'
+    train(work_dir, 'train_cfg.max_epochs=1')
+    out = tmp_path / 'preds.pkl'
+    proc = run(['tools/test.py', CONFIG, str(work_dir / 'epoch_1.pth'),
+                '--work-dir', str(tmp_path / 'w'), '--out', str(out),
+                '--show-dir', str(tmp_path / 'drawn'), '--interval', '8',
+                '--cfg-options', *TINY])
+    with open(out, 'rb') as f:
+        preds = pickle.load(f)
+    test_size = int(dict(o.split('=') for o in TINY)[
+        'test_dataloader.dataset.indices'])
+    assert len(preds) == test_size
+    assert {'pred_label', 'pred_score', 'gt_label'} <= set(preds[0])
+    correct = sum(int(p['pred_label']) == int(p['gt_label']) for p in preds)
+    top1 = float(re.search(r'accuracy/top1: ([\d.]+)', proc.stdout +
+                           proc.stderr).group(1))
+    assert 100 * correct / test_size == pytest.approx(top1, abs=0.01)
+    drawn = glob.glob(str(tmp_path / 'drawn' / '*.png'))
+    assert len(drawn) == -(-test_size // 8)
+    tta = run(['tools/test.py', CONFIG, str(work_dir / 'epoch_1.pth'),
+               '--work-dir', str(tmp_path / 't'), '--tta', '--out',
+               str(tmp_path / 'tta.pkl'), '--cfg-options', *TINY])
+    log = tta.stdout + tta.stderr
+    # the checkpoint's names reached the model's (module.* inside the TTA
+    # wrapper): no missing or unexpected key
+    assert 'Load checkpoint from' in log
+    assert 'missing keys' not in log and 'unexpected key' not in log
+    with open(tmp_path / 'tta.pkl', 'rb') as f:
+        tta_preds = pickle.load(f)
+    # the mean over the image and its flip: other scores than the image's
+    # alone, of the same trained model
+    plain = torch.stack([p['pred_score'] for p in preds])
+    flip = torch.stack([p['pred_score'] for p in tta_preds])
+    assert not torch.allclose(plain, flip)
+    assert (plain.argmax(1) == flip.argmax(1)).float().mean() > 0.5
 
 
 def test_bad_config_values_fail_clearly(tmp_path):

@@ -540,3 +540,11 @@ def test_advice_that_does_not_move_warns_once(tmp_path, lr, warned):
         assert 'after 20 advisor updates' in log
         assert 'meta_optimizer.lr=1e-06' in log and "this run's 20 updates" \
             in log
+
+
+def test_test_tool_out_item_without_out_stops(advisor_run, tmp_path):
+    tmp, work_dir = advisor_run
+    with pytest.raises(SystemExit, match='--out-item says what --out '
+                       'writes: give --out FILE too'):
+        run_tool('test.py', tiny_config(tmp), work_dir / 'epoch_2.pth',
+                 '--out-item', 'metrics')
