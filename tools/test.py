@@ -35,6 +35,7 @@ from mmadvisor.utils.checkpoint_file import (
     ADVISOR_PREFIX, CheckpointFileError, check_state_dict,
     load_checkpoint_file, state_dict_of)
 from mmadvisor.utils.launch import (add_repeatable_numerics_hook,
+                                    load_config,
                                     finish_distributed,
                                     init_cpu_distributed)
 from mmadvisor.utils.numerics import (RepeatableNumericsError,
@@ -164,7 +165,7 @@ def main():
     if args.out is None and args.out_item is not None:
         raise SystemExit('test.py: --out-item says what --out writes: give '
                          '--out FILE too.')
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(load_config(args.config), args)
     try:
         checkpoint = load_checkpoint_file(args.checkpoint)
     except (FileNotFoundError, CheckpointFileError) as err:

@@ -23,6 +23,7 @@ from mmadvisor.utils.checkpoint_file import (
 from mmadvisor.utils.dist_progress import explain_failure
 from mmadvisor.utils.launch import (META_WRAPPERS,
                                     add_repeatable_numerics_hook, apply_amp,
+                                    load_config,
                                     dist_timeout, finish_distributed,
                                     init_cpu_distributed, launch_rank)
 from mmadvisor.utils.numerics import (RepeatableNumericsError,
@@ -228,7 +229,7 @@ def main():
             enable_repeatable_numerics()
         except RepeatableNumericsError as err:
             raise SystemExit(f'train.py: {err}')
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     cfg = merge_args(cfg, args)
     checkpoint = path = None
     try:

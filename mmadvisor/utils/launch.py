@@ -2,6 +2,7 @@
 import datetime
 import logging
 import os
+import os.path as osp
 from typing import Optional
 
 import torch
@@ -10,6 +11,31 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 
 META_WRAPPERS = ('MetaOptimWrapper', 'mmpretrain.MetaOptimWrapper')
+
+
+def load_config(path: str) -> Config:
+    """``Config.fromfile(path)``, with what to do when an ``mmadvisor::``
+    base cannot be found because this copy of mmadvisor was never
+    installed (a clone on ``PYTHONPATH``): MMEngine then stops at the
+    missing ``mmadvisor/.mim/model-index.yml``, which ``pip install`` (or
+    ``pip install -e .``) writes.
+
+    Raises:
+        SystemExit: An uninstalled mmadvisor behind an ``mmadvisor::`` base.
+    """
+    try:
+        return Config.fromfile(path)
+    except FileNotFoundError as err:
+        missing = str(getattr(err, 'filename', '') or '')
+        root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+        if missing != osp.join(root, '.mim', 'model-index.yml'):
+            raise
+        raise SystemExit(
+            f'{path} inherits an mmadvisor:: config, which resolves through '
+            f'the installed package, but mmadvisor is imported from '
+            f'{root}, which was never installed ({missing} is missing). '
+            'Install it from the clone: pip install -r requirements.txt '
+            '-e . (README, Quickstart).') from None
 
 
 def apply_amp(cfg: Config) -> None:

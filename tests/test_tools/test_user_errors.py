@@ -548,3 +548,26 @@ def test_test_tool_out_item_without_out_stops(advisor_run, tmp_path):
                        'writes: give --out FILE too'):
         run_tool('test.py', tiny_config(tmp), work_dir / 'epoch_2.pth',
                  '--out-item', 'metrics')
+
+
+def test_uninstalled_clone_says_to_install(tmp_path):
+    """A clone on PYTHONPATH that was never pip-installed cannot resolve
+    mmadvisor:: bases (MMEngine stopped at a missing
+    mmadvisor/.mim/model-index.yml); the tool says to install it."""
+    import subprocess
+    clone = tmp_path / 'clone'
+    ignore = shutil.ignore_patterns('__pycache__', '.mim')
+    for name in ('mmadvisor', 'configs', 'tools'):
+        shutil.copytree(osp.join(ROOT, name), clone / name, ignore=ignore)
+    env = dict(os.environ, PYTHONPATH=str(clone), OMP_NUM_THREADS='1',
+               PYTHONWARNINGS='ignore')
+    proc = subprocess.run(
+        [sys.executable, 'tools/train.py',
+         'configs/custom/resnet18-mfrw-mes_1xb32_custom.py'],
+        cwd=clone, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert 'inherits an mmadvisor:: config' in proc.stderr, proc.stderr
+    assert f"{clone / 'mmadvisor'}, which was never installed" in \
+        proc.stderr
+    assert 'pip install -r requirements.txt -e .' in proc.stderr
+    assert 'Traceback' not in proc.stderr
