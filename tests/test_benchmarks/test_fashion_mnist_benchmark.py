@@ -306,6 +306,38 @@ def test_tables_from_rows():
     assert '| MFRW-MES | meta-lr0.001 | 50.00 |' in choices
 
 
+def test_headline_seeds_table_reads_each_comparison():
+    """Five seeds where they ran: CE 80/81/82/83/84 (82 +- 1.58), CE then
+    fine-tune 85 +- 1.58, MFRW-MES 86 +- 1.58 (+1.00 against fine-tuning:
+    within one std, a tie; +4.00 against CE: ahead), the fast preset at
+    three seeds, 79 +- 1 (-6 against fine-tuning: behind). The best
+    advisor recipe on validation is MFRW-MES, already a row."""
+    rows = []
+    for seed in range(5):
+        rows += [
+            row('lt100', 'ce', 'default', seed, 80.0, 80.0 + seed),
+            row('lt100', 'ce-ft', 'lr0.01-10e', seed, 84.0, 83.0 + seed),
+            row('lt100', 'mfrw-mes', 'meta-lr0.0001', seed, 85.0,
+                84.0 + seed)]
+        if seed < 3:
+            rows.append(row('lt100', 'mfrw-mes-fast', 'meta-lr0.0001', seed,
+                            79.0, 78.0 + seed))
+    rows += [row('lt100', 'ce-ft', f'lr{lr}-{ep}e', 0, 10.0, 10.0)
+             for lr in ('0.1', '0.001') for ep in (10, 30)]
+    rows += [row('lt100', 'ce-ft', 'lr0.01-30e', 0, 10.0, 10.0),
+             row('lt100', 'mfrw-mes', 'meta-lr0.001', 0, 50.0, 99.0)]
+    table = bench.headline_seeds_table(rows, SEEDS, settings=['lt100'])
+    assert ('| LT IF 100 | MFRW-MES (best advisor recipe on val) | '
+            '86.00 ± 1.58 | 5 | +1.00: tie | +4.00: ahead |') in table
+    assert '| LT IF 100 | CE | 82.00 ± 1.58 | 5 | -3.00: behind | - |' \
+        in table
+    assert ('| LT IF 100 | MFRW-MES fast preset | 79.00 ± 1.00 | 3 | '
+            '-6.00: behind | -3.00: behind |') in table
+    # the headline table says when a cell has other seeds than the grid's
+    head = bench.headline(rows, ['lt100'], ['ce', 'mfrw-mes-fast'], SEEDS)
+    assert '82.00 ± 1.58 (5 seeds)' in head and '79.00 ± 1.00 |' in head
+
+
 def test_shot_groups():
     r = dict(class_counts=[5000, 1001, 1000, 200, 199, 10],
              test_class_top1=[100.0, 80.0, 60.0, 40.0, 20.0, 0.0])

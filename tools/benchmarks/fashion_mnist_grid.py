@@ -77,6 +77,7 @@ def report(args) -> None:
         if bench.METHODS[m].family not in ('fast-study', 'ablation')],
         args.seeds)
              for name, make in tables.items()}
+    texts['headline-seeds'] = bench.headline_seeds_table(rows, args.seeds)
     texts['fast'] = bench.fast_study_table(rows, args.seeds)
     texts['ablation'] = bench.ablation_table(rows, args.seeds)
     preset, lines = bench.choose_fast_preset(rows, args.seeds)
