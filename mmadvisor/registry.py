@@ -13,7 +13,7 @@ in MMEngine's: the same classes as under ``mmpretrain``.
 Importing this module also tells MMEngine where the ``mmadvisor::`` configs
 are: it adds ``'mmadvisor'`` to ``mmengine.config.utils.MODULE2PACKAGE``
 (configs/README.md, "Inherit mmadvisor's configs"). The start-up hook
-``_mmadvisor_config_scope`` (installed beside the package) adds the same
+``mmadvisor_config_scope`` (installed beside the package) adds the same
 entry for tools that parse a config before importing mmadvisor.
 """
 import mmengine.config.utils
@@ -32,7 +32,7 @@ SCOPE = 'mmadvisor'
 #: .``, PEP 660) is ``site-packages/mmadvisor``: no such folder. For a name
 #: that is not a distribution it is the folder of
 #: ``importlib.util.find_spec(name).origin``: this package's folder in both
-#: kinds of install. (``_mmadvisor_config_scope.PACKAGE`` is the same.)
+#: kinds of install. (``mmadvisor_config_scope.PACKAGE`` is the same.)
 CONFIG_PACKAGE = 'mmadvisor.registry'
 mmengine.config.utils.MODULE2PACKAGE[SCOPE] = CONFIG_PACKAGE
 

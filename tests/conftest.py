@@ -111,6 +111,22 @@ def batch_of(dataset, indices):
     return pseudo_collate([dataset[i] for i in indices])
 
 
+@pytest.fixture(scope='session')
+def clone(tmp_path_factory):
+    """The build's sources as a fresh clone has them (no ``.mim``)."""
+    from install_helpers import copy_sources
+    top = tmp_path_factory.mktemp('clone')
+    copy_sources(top)
+    return top
+
+
+@pytest.fixture(scope='session')
+def wheel(clone, tmp_path_factory):
+    """mmadvisor's wheel, built once per session from :func:`clone`."""
+    from install_helpers import build_wheel
+    return build_wheel(clone, tmp_path_factory.mktemp('dist'))
+
+
 @pytest.fixture
 def toy():
     return dict(

@@ -8,25 +8,26 @@ import json
 import os
 import os.path as osp
 import re
-import shutil
-import subprocess
 import sys
 import sysconfig
 import zipfile
 
 import mmpretrain
 import pytest
+import yaml
+from install_helpers import ROOT, copy_sources, run
 from mmengine.config import Config
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MIM_TOOLS = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools')
-#: What a clone of the repository holds that the build reads (and the
-#: harness and tools beside it, which the build must leave out).
-SOURCES = ('setup.py', 'MANIFEST.in', 'README.md', 'requirements.txt',
-           'requirements', '_mmadvisor_config_scope.py', 'configs',
-           'mmadvisor', 'benchmarks', 'tools')
 PTH = 'mmadvisor-config-scope.pth'
-PTH_LINE = 'import _mmadvisor_config_scope; _mmadvisor_config_scope.install()'
+PTH_LINE = 'import mmadvisor_config_scope; mmadvisor_config_scope.install()'
+OLD_PTH_LINE = ('import _mmadvisor_config_scope; '
+                '_mmadvisor_config_scope.install()')
+#: The tools the wheel ships in mmadvisor/.mim/tools (setup.py MIM_TOOLS).
+SHIPPED_TOOLS = ['analysis_tools/find_label_issues.py',
+                 'analysis_tools/plot_advice.py', 'dist_test.sh',
+                 'dist_train.sh', 'model_converters/strip_advisor.py',
+                 'test.py', 'train.py']
 # A user's config on mmadvisor's quickstart (protocol, model, method and
 # recipe inherited through it), made tiny: 100 noisy digits, one epoch.
 USER_CONFIG = '''\
@@ -42,15 +43,6 @@ default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))
 '''
 
 
-def run(args, cwd, env=None):
-    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore',
-               **(env or {}))
-    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc
-
-
 def config_files(top):
     return sorted(
         osp.relpath(p, top)
@@ -58,27 +50,10 @@ def config_files(top):
         if osp.isfile(p) and '__pycache__' not in p)
 
 
-@pytest.fixture(scope='module')
-def clone(tmp_path_factory):
-    """The build's sources as a fresh clone has them (no ``.mim``)."""
-    top = tmp_path_factory.mktemp('clone')
-    ignore = shutil.ignore_patterns('__pycache__', '*.pyc', '.mim')
-    for name in SOURCES:
-        src = osp.join(ROOT, name)
-        if osp.isdir(src):
-            shutil.copytree(src, top / name, ignore=ignore)
-        else:
-            shutil.copy(src, top / name)
-    return top
-
-
-@pytest.fixture(scope='module')
-def wheel(clone, tmp_path_factory):
-    dist = tmp_path_factory.mktemp('dist')
-    run([sys.executable, '-m', 'pip', 'wheel', '--no-deps',
-         '--no-build-isolation', '-q', '-w', str(dist), '.'], cwd=clone)
-    (path, ) = glob.glob(str(dist / 'mmadvisor-*.whl'))
-    return path
+def metafile_paths(top):
+    """``configs/<folder>/metafile.yml`` of every folder that has one."""
+    return sorted(osp.relpath(p, top) for p in glob.glob(
+        osp.join(top, 'configs', '*', 'metafile.yml')))
 
 
 def test_wheel_carries_configs_and_the_start_up_line(clone, wheel):
@@ -92,10 +67,35 @@ def test_wheel_carries_configs_and_the_start_up_line(clone, wheel):
         for name in packed:  # a copy of configs/ as it is
             with open(clone / 'configs' / name, 'rb') as f:
                 assert whl.read(prefix + name) == f.read(), name
-        assert 'Import: []' in whl.read(
-            'mmadvisor/.mim/model-index.yml').decode()
         assert whl.read(PTH).decode().strip() == PTH_LINE
-        assert '_mmadvisor_config_scope.py' in names
+        assert 'mmadvisor_config_scope.py' in names
+        # the old name stays in a checkout only (for old editable installs)
+        assert (clone / '_mmadvisor_config_scope.py').exists()
+        assert '_mmadvisor_config_scope.py' not in names
+
+
+def test_wheel_is_laid_out_for_mim(clone, wheel):
+    """What ``mim`` reads (tests/test_mim.py runs it): the package is the
+    first name of top_level.txt, the model index lists every metafile of
+    configs/ (paths relative to .mim, where the copies are), and the user's
+    tools are copies in .mim/tools."""
+    with zipfile.ZipFile(wheel) as whl:
+        names = set(whl.namelist())
+        (top_level, ) = [n for n in names if n.endswith('/top_level.txt')]
+        assert whl.read(top_level).decode().split() == [
+            'mmadvisor', 'mmadvisor_config_scope']
+        index = yaml.safe_load(whl.read('mmadvisor/.mim/model-index.yml'))
+        assert index['Import'] == metafile_paths(clone)
+        assert len(index['Import']) == 6
+        for path in index['Import']:
+            assert f'mmadvisor/.mim/{path}' in names
+        prefix = 'mmadvisor/.mim/tools/'
+        tools = sorted(n[len(prefix):] for n in names
+                       if n.startswith(prefix))
+        assert tools == SHIPPED_TOOLS
+        for tool in tools:
+            with open(clone / 'tools' / tool, 'rb') as f:
+                assert whl.read(prefix + tool) == f.read(), tool
 
 
 def imported_modules(source: str) -> set:
@@ -110,9 +110,9 @@ def imported_modules(source: str) -> set:
 
 
 def test_wheel_holds_only_what_training_imports(clone, wheel):
-    """The research harness (benchmarks/) and the tools stay in the
-    checkout: the wheel has none of their files, and none of its modules
-    imports them."""
+    """The research harness (benchmarks/) and the tools that run it stay in
+    the checkout: the wheel has none of their files, and none of its modules
+    (the shipped tools in .mim/tools included) imports them."""
     assert (clone / 'benchmarks' / 'fashion_mnist_benchmark.py').exists()
     with zipfile.ZipFile(wheel) as whl:
         names = whl.namelist()
@@ -130,7 +130,8 @@ def test_wheel_holds_only_what_training_imports(clone, wheel):
 def test_wheel_install_resolves_mmadvisor_configs(wheel, tmp_path):
     """Installed from the wheel, started without this venv's start-up files
     (its .pth of the editable install): the wheel's own .pth registers
-    ``mmadvisor::`` before anything imports mmadvisor."""
+    ``mmadvisor::`` before anything imports mmadvisor, and every config
+    resolves to its file although the model index lists the metafiles."""
     target = tmp_path / 'site'
     run([sys.executable, '-m', 'pip', 'install', '--no-deps', '-q',
          '--target', str(target), wheel], cwd=tmp_path)
@@ -144,6 +145,16 @@ assert 'mmadvisor' not in sys.modules
 path, scope = Config._get_cfg_path(
     'mmadvisor::_base_/methods/mfrw-mes.py', 'my_config.py')
 assert path.startswith({str(target)!r}) and scope == 'mmadvisor', path
+# MMEngine reads the model index (the metafiles) before it falls back to
+# .mim/configs/PATH: every config still resolves to its own file
+import glob, os.path as osp
+configs = osp.join({str(target)!r}, 'mmadvisor', '.mim', 'configs')
+paths = sorted(osp.relpath(p, configs) for p in glob.glob(
+    osp.join(configs, '**', '*.py'), recursive=True))
+assert len(paths) > 100
+for rel in paths:
+    path, _ = Config._get_cfg_path('mmadvisor::' + rel, 'my_config.py')
+    assert path == osp.join(configs, rel), (rel, path)
 cfg = Config.fromfile('my_config.py')
 import mmadvisor
 assert mmadvisor.__file__.startswith({str(target)!r}), mmadvisor.__file__
@@ -154,21 +165,39 @@ model = MODELS.build(cfg.model)
 assert type(model).__name__ == 'AdvisorClassifier'
 print(cfg.model.backbone.depth, cfg.train_cfg.max_epochs)
 '''
-    proc = run([sys.executable, '-S', '-c', script], cwd=tmp_path)
+    proc = run([sys.executable, '-S', '-c', script], cwd=tmp_path,
+               env={'PYTHONPATH': None})
     assert proc.stdout.split() == ['20', '1']
 
 
-def test_editable_build_links_configs(clone, tmp_path):
+def test_editable_build_links_configs_and_tools(tmp_path):
+    """``pip install -e .``: .mim links to configs/ and to each shipped tool
+    of the source tree, so the tree is laid out as the wheel; the index
+    lists the metafiles; the editable wheel carries the start-up line."""
+    clone = tmp_path / 'clone'
+    copy_sources(clone)
     script = ('from setuptools import build_meta; '
               f'print(build_meta.build_editable({str(tmp_path)!r}))')
     name = run([sys.executable, '-c', script], cwd=clone).stdout.split()[-1]
-    link = clone / 'mmadvisor' / '.mim' / 'configs'
+    mim = clone / 'mmadvisor' / '.mim'
+    link = mim / 'configs'
     assert osp.islink(link) and os.readlink(link) == '../../configs'
     assert osp.realpath(link) == osp.realpath(clone / 'configs')
-    assert 'Import: []' in (clone / 'mmadvisor' / '.mim' /
-                            'model-index.yml').read_text()
+    tools = config_files(mim / 'tools')
+    assert tools == SHIPPED_TOOLS
+    for tool in tools:
+        assert osp.islink(mim / 'tools' / tool)
+        assert osp.realpath(mim / 'tools' / tool) == osp.realpath(
+            clone / 'tools' / tool)
+    index = yaml.safe_load((mim / 'model-index.yml').read_text())
+    assert index['Import'] == metafile_paths(clone)
+    for path in index['Import']:
+        assert (mim / path).is_file()
     with zipfile.ZipFile(tmp_path / name) as whl:
         assert whl.read(PTH).decode().strip() == PTH_LINE
+        (top_level, ) = [n for n in whl.namelist()
+                         if n.endswith('/top_level.txt')]
+        assert whl.read(top_level).decode().split()[0] == 'mmadvisor'
 
 
 def test_this_install_adds_the_scope_at_start_up(tmp_path):
@@ -176,7 +205,7 @@ def test_this_install_adds_the_scope_at_start_up(tmp_path):
     one thing when MMEngine's table is imported, then leaves."""
     script = '''
 import sys
-import _mmadvisor_config_scope as hook
+import mmadvisor_config_scope as hook
 finders = lambda: [f for f in sys.meta_path
                    if isinstance(f, hook._ConfigScopeFinder)]
 assert len(finders()) == 1 and 'mmengine' not in sys.modules
@@ -193,6 +222,27 @@ assert mmadvisor.registry.CONFIG_PACKAGE == hook.PACKAGE
 assert mmadvisor.registry.SCOPE == hook.SCOPE
 '''
     run([sys.executable, '-c', script], cwd=tmp_path)
+
+
+def test_old_start_up_line_still_works():
+    """An editable install made before the rename has the start-up line
+    ``import _mmadvisor_config_scope; ...`` and maps that name to the
+    checkout's file: the file stays, loads the renamed module and
+    registers the scope (no error at every Python start)."""
+    script = f'''
+import sys
+sys.path[:0] = [{ROOT!r}, {sysconfig.get_paths()["purelib"]!r}]
+{OLD_PTH_LINE}
+import mmadvisor_config_scope as hook
+assert _mmadvisor_config_scope.install is hook.install
+assert hook.__file__ == {osp.join(ROOT, 'mmadvisor_config_scope.py')!r}
+assert 'mmadvisor' not in sys.modules
+from mmengine.config.utils import MODULE2PACKAGE
+assert MODULE2PACKAGE['mmadvisor'] == 'mmadvisor.registry'
+'''
+    proc = run([sys.executable, '-S', '-c', script], cwd=ROOT,
+               env={'PYTHONPATH': None})
+    assert proc.stderr == ''
 
 
 def readme_example():

@@ -13,7 +13,9 @@ Examples::
     python tools/collect_results.py work_dirs --table 3.1
     # the thesis' numbers only, for the READMEs
     python tools/collect_results.py --thesis-only --table 3.1 --method mfrw
-    # rewrite every generated table of the READMEs, and the metafiles
+    # rewrite every generated table of the configs' READMEs and the model
+    # zoo's metafiles: the thesis' (its numbers as targets) and the
+    # Fashion-MNIST benchmark's (its runs in docs/results/)
     python tools/collect_results.py --update-readmes
 """
 import argparse
@@ -37,7 +39,9 @@ def parse_args(argv=None):
     parser.add_argument('--out', help='also write the markdown here')
     parser.add_argument('--update-readmes', action='store_true',
                         help='regenerate the tables in configs/*/README.md '
-                        'and the model zoo\'s configs/*/metafile.yml')
+                        'and the model zoo\'s configs/*/metafile.yml (the '
+                        'thesis\' numbers, the Fashion-MNIST benchmark\'s '
+                        'runs)')
     args = parser.parse_args(argv)
     if not args.update_readmes:
         if not args.table:

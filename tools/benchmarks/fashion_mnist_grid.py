@@ -10,7 +10,8 @@ its command line::
     # run (resumes: finished runs in OUT_DIR/results.jsonl are skipped)
     python tools/benchmarks/fashion_mnist_grid.py --workers 2
     python tools/benchmarks/fashion_mnist_grid.py --device cuda --workers 4
-    # tables into README.md and docs/results/ from the finished runs
+    # tables into README.md, docs/results/ and configs/fashion_mnist_bench/
+    # (README.md, metafile.yml) from the finished runs
     python tools/benchmarks/fashion_mnist_grid.py --report
 
 The data are the real Fashion-MNIST files (idx, gzip) from Debian's
@@ -29,6 +30,7 @@ from mmengine.config import DictAction
 # put the repository root on the path to import it.
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from benchmarks import fashion_mnist_benchmark as bench  # noqa: E402
+from benchmarks import metafiles  # noqa: E402
 from benchmarks.readme import update_marked_section  # noqa: E402
 
 
@@ -57,8 +59,9 @@ def parse_args(argv=None):
         '--methods): wait for the variant choices it makes')
     parser.add_argument('--dry-run', action='store_true')
     parser.add_argument('--report', action='store_true',
-                        help='write the tables (README.md, docs/results/) '
-                        'from the finished runs instead of running')
+                        help='write the tables (README.md, docs/results/, '
+                        'configs/fashion_mnist_bench/) from the finished runs '
+                        'instead of running')
     parser.add_argument('--readme', default=osp.join(bench.ROOT, 'README.md'))
     return parser.parse_args(argv)
 
@@ -90,6 +93,10 @@ def report(args) -> None:
     for name, text in texts.items():
         update_marked_section(args.readme, f'fmnist-bench-{name}', text)
         print(text, '\n')
+    # the benchmark's model zoo (configs/fashion_mnist_bench/metafile.yml
+    # and README.md) from the same runs
+    for path in metafiles.update_metafiles():
+        print(f'updated {osp.relpath(path, bench.ROOT)}')
 
 
 def main(argv=None) -> int:
