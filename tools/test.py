@@ -38,9 +38,7 @@ from mmadvisor.utils.launch import (add_repeatable_numerics_hook,
                                     load_config,
                                     finish_distributed,
                                     init_cpu_distributed)
-from mmadvisor.utils.numerics import (RepeatableNumericsError,
-                                      enable_repeatable_numerics,
-                                      ensure_repeatable_env)
+from mmadvisor.utils.numerics import start_repeatable
 
 
 def parse_args():
@@ -155,13 +153,7 @@ def merge_args(cfg: Config, args) -> Config:
 def main():
     args = parse_args()
     if args.repeatable:
-        # Start again in the mode's environment if needed (same process
-        # id), then switch torch's paths.
-        try:
-            ensure_repeatable_env()
-            enable_repeatable_numerics()
-        except RepeatableNumericsError as err:
-            raise SystemExit(f'test.py: {err}')
+        start_repeatable('test.py')
     if args.out is None and args.out_item is not None:
         raise SystemExit('test.py: --out-item says what --out writes: give '
                          '--out FILE too.')

@@ -26,9 +26,7 @@ from mmadvisor.utils.launch import (META_WRAPPERS,
                                     load_config,
                                     dist_timeout, finish_distributed,
                                     init_cpu_distributed, launch_rank)
-from mmadvisor.utils.numerics import (RepeatableNumericsError,
-                                      enable_repeatable_numerics,
-                                      ensure_repeatable_env)
+from mmadvisor.utils.numerics import start_repeatable
 from mmadvisor.utils.work_dir import (RUN_CHECKPOINT, WorkDirError,  # noqa
                                       check_work_dir)
 
@@ -221,14 +219,7 @@ def check_resume(runner: Runner, checkpoint: dict, path: str) -> None:
 def main():
     args = parse_args()
     if args.repeatable:
-        # Start again in the mode's environment if needed (same process
-        # id, so under torchrun too), then switch torch's paths; before
-        # anything is read or written.
-        try:
-            ensure_repeatable_env()
-            enable_repeatable_numerics()
-        except RepeatableNumericsError as err:
-            raise SystemExit(f'train.py: {err}')
+        start_repeatable('train.py')
     cfg = load_config(args.config)
     cfg = merge_args(cfg, args)
     checkpoint = path = None

@@ -305,3 +305,21 @@ def describe_state(state: Mapping[str, object]) -> str:
            f'MKL CNR branch {_MKL_CBWR_NAMES.get(branch, branch)}')
     return (f'repeatable numerics: ATen {state["cpu_capability"]} kernels, '
             f'{mkl}, oneDNN off, NNPACK off, {state["threads"]} thread')
+
+
+def start_repeatable(tool: str) -> None:
+    """``--repeatable`` of a tool, first thing in ``main``: start again in
+    the mode's environment if needed (:func:`ensure_repeatable_env`: the
+    same process id, so under ``torchrun`` too), then switch torch's paths
+    (:func:`enable_repeatable_numerics`), before anything is read or
+    written.
+
+    Raises:
+        SystemExit: The mode cannot be entered (the message says why),
+            prefixed with ``tool``.
+    """
+    try:
+        ensure_repeatable_env()
+        enable_repeatable_numerics()
+    except RepeatableNumericsError as err:
+        raise SystemExit(f'{tool}: {err}')
