@@ -143,7 +143,7 @@ def test_mim_train_and_test_a_config_of_the_package(site, tmp_path):
 
     out = mim(site, 'test', 'mmadvisor', CONFIG, '--checkpoint',
               'work/epoch_1.pth', '--work-dir', 'test', '--out',
-              'metrics.json', '--cfg-options',
+              'metrics.json', '--out-item', 'metrics', '--cfg-options',
               'test_dataloader.dataset.indices=64', cwd=tmp_path).stdout
     assert f"{osp.join(mim_dir, 'tools', 'test.py')} {config}" in out
     assert 'Load checkpoint from work/epoch_1.pth' in out

@@ -139,8 +139,10 @@ def test_non_finite_loss_stops_unless_a_scaler_skips_the_step():
 
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-#: Hooks a config adds by choice (they write data), not checks.
-OPT_IN = {'AdviceRecordHook'}
+#: Hooks a config adds by choice, not checks: the advice record (it
+#: writes data) and the repeatable numerics mode (it needs its environment
+#: and slows a run down).
+OPT_IN = {'AdviceRecordHook', 'RepeatableNumericsHook'}
 
 
 def test_check_hooks_file_lists_every_hook_of_the_plug_in():
