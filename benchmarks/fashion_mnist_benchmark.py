@@ -691,6 +691,47 @@ def headline_seeds_table(rows: List[dict], seeds: Sequence[int],
     return '\n'.join(lines)
 
 
+#: The advisor-initialisation study (README, "The advisor's
+#: initialisation"): MFRW-MES with PyTorch's default ``nn.Linear``
+#: initialisation (``model.head.advisor.init_cfg=None``, the authors' code)
+#: in these settings and seeds, both meta lrs at the selection seed.
+INIT_STUDY = 'docs/results/advisor_init_study.jsonl'
+
+
+def init_study_table(rows: List[dict], study: List[dict],
+                     seeds: Sequence[int],
+                     settings: Sequence[str] = HEADLINE_SETTINGS) -> str:
+    """Validation (and, for the record, test) top-1 of MFRW-MES with the
+    advisor's default initialisation (``rows``) and with PyTorch's
+    (``study``), each with its meta lr chosen on validation at the
+    selection seed, over the seeds the study ran."""
+    lines = ['| Setting | advisor initialisation | meta lr (chosen on val) '
+             '| validation top-1 | − default: reading | test top-1 | seeds |',
+             '|---|---|---|---:|---|---:|---:|']
+    for setting in settings:
+        cells = {}
+        for label, source in (('N(0, 0.01²), zero biases (default)', rows),
+                              ('PyTorch default (init_cfg=None)', study)):
+            source = [r for r in source if r['setting'] == setting]
+            chosen = chosen_variants(source, seeds[0])
+            ran = {r['seed'] for r in study if r['setting'] == setting}
+            cell = [r for r in cell_rows(source, setting, 'mfrw-mes', chosen)
+                    if r['seed'] in ran]
+            cells[label] = (chosen.get((setting, 'mfrw-mes')), cell)
+        base = [r['val_top1'] for r in
+                next(iter(cells.values()))[1]]
+        for i, (label, (variant, cell)) in enumerate(cells.items()):
+            val = [r['val_top1'] for r in cell]
+            versus = '-' if i == 0 else (
+                f'{mean_std(val)[0] - mean_std(base)[0]:+.2f}: '
+                f'{_reading(base, val)}')
+            lines.append(
+                f'| {SETTINGS[setting].label} | {label} | {variant} | '
+                f'{_fmt(val)} | {versus} | {_fmt([r["top1"] for r in cell])}'
+                f' | {len(cell)} |')
+    return '\n'.join(lines)
+
+
 def shot_table(rows: List[dict], settings: Sequence[str],
                methods: Sequence[str], seeds: Sequence[int]) -> str:
     """Many / medium / few-shot test top-1 (mean over seeds) in the

@@ -338,6 +338,25 @@ def test_headline_seeds_table_reads_each_comparison():
     assert '82.00 ± 1.58 (5 seeds)' in head and '79.00 ± 1.00 |' in head
 
 
+def test_init_study_table_compares_at_the_studys_seeds():
+    """Each initialisation with its own meta lr chosen on validation at
+    the selection seed; the default's rows only at the seeds the study ran
+    (seed 2 of the default is left out)."""
+    rows, study = [], []
+    for seed, val in enumerate([86.0, 86.4, 99.0]):
+        rows.append(row('lt100', 'mfrw-mes', 'meta-lr0.001', seed, val, 85.0))
+    rows.append(row('lt100', 'mfrw-mes', 'meta-lr0.0001', 0, 80.0, 80.0))
+    study += [row('lt100', 'mfrw-mes', 'meta-lr0.0001', 0, 85.0, 84.0),
+              row('lt100', 'mfrw-mes', 'meta-lr0.001', 0, 84.0, 84.0),
+              row('lt100', 'mfrw-mes', 'meta-lr0.0001', 1, 83.0, 83.0)]
+    table = bench.init_study_table(rows, study, SEEDS, settings=['lt100'])
+    assert ('| LT IF 100 | N(0, 0.01²), zero biases (default) | '
+            'meta-lr0.001 | 86.20 ± 0.28 | - | 85.00 ± 0.00 | 2 |') in table
+    # 84 +- 1.41 against 86.2 +- 0.28: -2.20, more than one std: behind
+    assert ('| LT IF 100 | PyTorch default (init_cfg=None) | meta-lr0.0001 '
+            '| 84.00 ± 1.41 | -2.20: behind | 83.50 ± 0.71 | 2 |') in table
+
+
 def test_shot_groups():
     r = dict(class_counts=[5000, 1001, 1000, 200, 199, 10],
              test_class_top1=[100.0, 80.0, 60.0, 40.0, 20.0, 0.0])

@@ -81,6 +81,10 @@ def report(args) -> None:
         args.seeds)
              for name, make in tables.items()}
     texts['headline-seeds'] = bench.headline_seeds_table(rows, args.seeds)
+    init = osp.join(bench.ROOT, bench.INIT_STUDY)
+    if osp.exists(init):
+        texts['init'] = bench.init_study_table(
+            rows, list(bench.load_results(init).values()), args.seeds)
     texts['fast'] = bench.fast_study_table(rows, args.seeds)
     texts['ablation'] = bench.ablation_table(rows, args.seeds)
     preset, lines = bench.choose_fast_preset(rows, args.seeds)
