@@ -87,8 +87,12 @@ def parse_args(argv=None):
     parser.add_argument('--json', help='also write the raw results here')
     parser.add_argument(
         '--update-readme', action='store_true',
-        help='replace the table between the benchmark-table markers of '
-        'README.md (with the command that made it)')
+        help='replace the table between the --section markers of README.md '
+        '(with the command that made it)')
+    parser.add_argument(
+        '--section', default='benchmark-table',
+        help='the README section --update-readme writes (its markers: '
+        '<!-- SECTION:start --> ... <!-- SECTION:end -->)')
     # internal: one measurement in a fresh process
     parser.add_argument('--setup', help=argparse.SUPPRESS)
     parser.add_argument('--method', help=argparse.SUPPRESS)
@@ -250,7 +254,7 @@ def main(argv=None):
             ' '.join(a for a in (argv if argv is not None else sys.argv[1:])
                      if a != '--update-readme')
         update_marked_section(
-            osp.join(ROOT, 'README.md'), 'benchmark-table',
+            osp.join(ROOT, 'README.md'), args.section,
             f'`{command.strip()}`\n\n{text}')
     if args.json:
         with open(args.json, 'w') as f:
