@@ -104,7 +104,10 @@ class MetaOptimWrapper(OptimWrapper):
             ``(8 + 3M/N) F`` instead of ``(7 + 3M/N) F`` (``3.67x`` CE's for
             a meta batch as large as the training batch), working memory
             about 1.3x cross-entropy's instead of about 2x (ResNet-32 and
-            ResNet-50, README "Speed"). Needs
+            ResNet-50, README "Speed"). The recomputation replays the
+            backbone, as the forward-mode product does: with stochastic
+            layers (dropout, stochastic depth) it draws other masks than
+            phase 1 (see :func:`.meta_gradient.forward_meta_gradient`). Needs
             ``meta_gradient='forward'``; nothing to save (a no-op) when the
             virtual step is the head's only. Defaults to False.
         **kwargs: ``clip_grad`` of :class:`OptimWrapper`.
