@@ -173,8 +173,10 @@ def main():
     # missing/unexpected-keys line and the test reports an accuracy. Every
     # backbone/neck/head tensor must fit; the advisor's may be absent (it
     # is unused at test time, e.g. a stripped checkpoint) or extra.
-    model = runner.model.module if is_model_wrapper(runner.model) or \
-        args.tta else runner.model
+    model = runner.model.module if is_model_wrapper(
+        runner.model) else runner.model
+    if args.tta:  # the classifier inside the TTA model
+        model = model.module
     try:
         check_state_dict(
             model, state_dict_of(checkpoint, args.checkpoint),

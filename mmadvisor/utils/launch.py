@@ -142,23 +142,15 @@ def finish_distributed() -> None:
 
 
 def add_repeatable_numerics_hook(cfg: Config) -> None:
-    """Add ``RepeatableNumericsHook`` to ``cfg.custom_hooks`` (unless the
-    config lists it): ``--repeatable`` of train.py and test.py. The work
-    dir's dumped config then records that the run was in the mode (see
-    :mod:`mmadvisor.utils.numerics`)."""
-    _add_hooks(cfg, ('RepeatableNumericsHook', ))
-
-
-def _add_hooks(cfg: Config, names) -> None:
-    """Append ``dict(type=name)`` to ``cfg.custom_hooks`` for each of
-    ``names`` it does not list yet (by type, with or without a scope)."""
+    """Add ``RepeatableNumericsHook`` to ``cfg.custom_hooks`` unless the
+    config lists it (by type, with or without a scope): ``--repeatable``
+    of train.py and test.py. The work dir's dumped config then records
+    that the run was in the mode (see :mod:`mmadvisor.utils.numerics`)."""
     hooks = list(cfg.get('custom_hooks') or [])
-    present = set()
     for hook in hooks:
         kind = hook.get('type') if isinstance(hook, dict) else type(hook)
-        present.add(kind.__name__ if isinstance(kind, type) else
-                    str(kind).split('.')[-1])
-    for name in names:
-        if name not in present:
-            hooks.append(dict(type=name))
-    cfg.custom_hooks = hooks
+        name = kind.__name__ if isinstance(kind, type) else \
+            str(kind).split('.')[-1]
+        if name == 'RepeatableNumericsHook':
+            return
+    cfg.custom_hooks = hooks + [dict(type='RepeatableNumericsHook')]
